@@ -1,0 +1,63 @@
+# Savad: `make run` serves the demo site, `make test` runs every check. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/savad
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps system-deps-test services lint messages migrate clean
+
+run: system-deps install migrate
+	$(BIN)/python manage.py seed_demo
+	@echo "Savad is starting on http://$(HOST):$(PORT)/ (Persian: /fa/, English: /en/)."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: system-deps-test install services lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -m "not e2e"
+	@echo "== pytest on PostgreSQL =="
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
+	@echo "== browser tests (Chromium) =="
+	env -u DATABASE_URL $(BIN)/pytest -m e2e
+
+install: $(VENV)/.installed node_modules/.installed static_build/.built messages
+
+system-deps:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+services:
+	@scripts/services.sh
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Savad needs Python 3.11; found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static_build/.built: node_modules/.installed scripts/build-assets.mjs
+	npm run --silent build
+	touch $@
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static_build staticfiles

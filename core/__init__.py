@@ -1,0 +1,1 @@
+"""Site-wide pieces: the home page, base templates, language switching, health and demo data."""

@@ -1,0 +1,138 @@
+"""Demo site tree and accounts for ``manage.py seed_demo``. Every step is idempotent."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from accounts.models import User
+
+from .models import HomePage
+
+TEACHERS_GROUP = "Teachers"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    password: str
+    display_name: str
+    email: str
+    language: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "learner", "learner", "savad-learner-demo", "سارا احمدی", "learner@example.org", "fa"
+    ),
+    DemoAccount(
+        "teacher", "teacher", "savad-teacher-demo", "Reza Karimi", "teacher@example.org", "en"
+    ),
+    DemoAccount("admin", "admin", "savad-admin-demo", "Admin", "admin@example.org", "fa"),
+)
+
+HOME_CONTENT = {
+    "fa": {
+        "title": "سواد",
+        "intro": "مهارت‌های دیجیتال را گام به گام بیاموزید: از کار با تلفن همراه تا پرداخت "
+        "قبض و ثبت‌نام در خدمات دولت الکترونیک.",
+    },
+    "en": {
+        "title": "Savad",
+        "intro": "Learn digital skills step by step: from using a phone to paying bills and "
+        "registering for online government services.",
+    },
+}
+
+
+@dataclass
+class SeedReport:
+    changes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def seed() -> SeedReport:
+    report = SeedReport()
+    locales = {code: _ensure_locale(code, report) for code in ("fa", "en")}
+    home = _ensure_home(locales, report)
+    _ensure_site(home, report)
+    _ensure_groups(report)
+    for account in DEMO_ACCOUNTS:
+        _ensure_account(account, report)
+    return report
+
+
+def _ensure_locale(code: str, report: SeedReport) -> Locale:
+    locale, created = Locale.objects.get_or_create(language_code=code)
+    if created:
+        report.changes.append(f"created locale {code}")
+    return locale
+
+
+def _ensure_home(locales: dict[str, Locale], report: SeedReport) -> HomePage:
+    """A Persian home page under the tree root and its English translation."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.filter(locale=locales["fa"], depth=root.depth + 1).first()
+    if home is None:
+        content = HOME_CONTENT["fa"]
+        home = HomePage(
+            title=content["title"], intro=content["intro"], slug="home-fa", locale=locales["fa"]
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        report.changes.append("created the Persian home page")
+    if not home.has_translation(locales["en"]):
+        english = home.copy_for_translation(locales["en"])
+        content = HOME_CONTENT["en"]
+        english.title, english.intro, english.slug = content["title"], content["intro"], "home-en"
+        english.save_revision().publish()
+        report.changes.append("created the English home page")
+    # Wagtail's initial "Welcome" page is replaced by ours.
+    for welcome in Page.objects.filter(depth=root.depth + 1, content_type__model="page"):
+        welcome.delete()
+        report.changes.append("removed Wagtail's placeholder welcome page")
+    return home
+
+
+def _ensure_site(home: HomePage, report: SeedReport) -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Savad"
+        )
+        report.changes.append("created the default site")
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.site_name = "Savad"
+        site.save()
+        report.changes.append("pointed the default site at the home page")
+
+
+def _ensure_groups(report: SeedReport) -> None:
+    group, created = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    if created or not group.permissions.filter(pk=access_admin.pk).exists():
+        group.permissions.add(access_admin)
+        report.changes.append(f"created the {TEACHERS_GROUP} group")
+
+
+def _ensure_account(account: DemoAccount, report: SeedReport) -> None:
+    if User.objects.filter(username=account.username).exists():
+        return
+    user = User(
+        username=account.username,
+        display_name=account.display_name,
+        email=account.email,
+        preferred_language=account.language,
+        is_staff=account.role == "admin",
+        is_superuser=account.role == "admin",
+    )
+    user.set_password(account.password)
+    user.save()
+    if account.role == "teacher":
+        user.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    report.changes.append(f"created the demo {account.role} account")

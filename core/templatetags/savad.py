@@ -1,0 +1,71 @@
+"""Template helpers used across Savad's templates."""
+
+import datetime
+
+import jdatetime
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import date as date_filter
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """Links to the page being viewed in every site language.
+
+    On a Wagtail page the link goes to its translation (slugs differ between languages);
+    when there is none, to that language's home page. Other views keep their path.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    translations = {}
+    if page is not None and getattr(page, "translation_key", None):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if page is not None:
+            translation = translations.get(code)
+            url = translation.get_url(request) if translation else f"/{code}/"
+        else:
+            url = translate_url(request.get_full_path() if request else "/", code)
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return links
+
+
+@register.filter
+def jdate(value, arg: str = "j F Y") -> str:
+    """A date in the reader's calendar: Jalali with Persian digits in ``fa``, else Gregorian."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    if get_language() != "fa":
+        return date_filter(value, arg)
+    jalali = jdatetime.date.fromgregorian(date=value, locale="fa_IR")
+    return jalali.strftime("%-d %B %Y").translate(PERSIAN_DIGITS)
+
+
+@register.filter
+def minutes(value: datetime.timedelta | None) -> int:
+    """Whole minutes in a duration, rounded up (a lock of 90 seconds reads as 2 minutes)."""
+    if not value:
+        return 0
+    return -(-int(value.total_seconds()) // 60)

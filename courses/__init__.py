@@ -1,0 +1,1 @@
+"""Courses: catalogue, course and module pages, lessons and enrolment (built in issue 4)."""

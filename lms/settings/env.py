@@ -1,0 +1,67 @@
+"""The one reader of the environment, and the parsers that turn its URLs into settings.
+
+Every setting that a deployment may change is read here through a single django-environ
+``env``; a value that cannot be understood raises ``ImproperlyConfigured`` with a message
+that names the variable and shows the expected shape.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+DATABASE_URL_HELP = (
+    "DATABASE_URL is malformed: %(reason)s. Expected for example "
+    "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////absolute/path/db.sqlite3."
+)
+
+
+def database_from_env(default: str) -> dict:
+    """Return the default database settings from ``DATABASE_URL`` (SQLite when unset)."""
+    url = env.str("DATABASE_URL", default="").strip() or default
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a non-numeric port
+    except ValueError as exc:
+        raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": str(exc)}) from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DATABASE_SCHEMES:
+        reason = f"unsupported scheme {scheme or '(none)'!r}; use postgres or sqlite"
+        raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": reason})
+    if scheme != "sqlite":
+        if not parts.hostname and not parts.path.strip("/"):
+            raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": "no host and no database"})
+        if not parts.path.strip("/"):
+            raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": "no database name"})
+    config = environ.Env.db_url_config(url)
+    if scheme != "sqlite":
+        config.setdefault("PORT", port or "")
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def search_backends_from_env() -> dict:
+    """Wagtail's database search by default; Elasticsearch 8 when ``ELASTICSEARCH_URL`` is set."""
+    url = env.str("ELASTICSEARCH_URL", default="")
+    if not url:
+        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    if urlsplit(url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            "ELASTICSEARCH_URL must be an http(s) URL, for example http://elasticsearch:9200."
+        )
+    return {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [url],
+            "INDEX": env.str("ELASTICSEARCH_INDEX", default="savad"),
+            "TIMEOUT": 10,
+            "AUTO_UPDATE": True,
+        }
+    }

@@ -1,0 +1,27 @@
+// Copies the few front-end files Savad serves from npm packages into static_build/vendor/,
+// where Django's staticfiles (and whitenoise in production) pick them up.
+// Only what pages load is copied: no third-party code is committed to the repository.
+import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "static_build", "vendor");
+
+const files = [
+  ["vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Regular.woff2"],
+  ["vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2", "vazirmatn/Vazirmatn-Bold.woff2"],
+  ["vazirmatn/OFL.txt", "vazirmatn/OFL.txt"],
+];
+
+rmSync(out, { recursive: true, force: true });
+for (const [from, to] of files) {
+  const source = join(root, "node_modules", from);
+  if (!existsSync(source)) {
+    console.error(`build-assets: ${source} is missing; run "npm ci" first.`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  cpSync(source, join(out, to));
+}
+console.log(`build-assets: copied ${files.length} files into static_build/vendor/`);

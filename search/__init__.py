@@ -1,0 +1,1 @@
+"""Site search over published pages of the current language (Wagtail search backends)."""
