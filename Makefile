@@ -7,7 +7,8 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/savad
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps system-deps-test services lint messages migrate clean
+.PHONY: run test install system-deps system-deps-test services lint messages messages-update \
+	migrate clean
 
 run: system-deps install migrate
 	$(BIN)/python manage.py seed_demo
@@ -54,6 +55,14 @@ messages: $(VENV)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput -v0
+
+# After changing learner-facing strings: refresh both catalogues, then translate the new fa entries.
+messages-update: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l fa -l en --no-obsolete -v0 \
+		--ignore=.venv --ignore=node_modules --ignore=static_build --ignore=tests
+	msgen --force-po -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	@msgattrib --untranslated locale/fa/LC_MESSAGES/django.po | grep -c '^msgid' \
+		| xargs -I{} echo "fa: {} entries (header included) still need a translation"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

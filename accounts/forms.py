@@ -1,15 +1,30 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .selectors import email_in_use
 
 
+class LoginForm(AuthenticationForm):
+    """Log-in by username and password; labels from Savad's own catalogue."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+
+
 class SignUpForm(UserCreationForm):
     """Sign-up with a username, a display name, an e-mail address and a password."""
 
     email = forms.EmailField(label=_("E-mail address"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password1"].label = _("Password")
+        self.fields["password2"].label = _("Password confirmation")
 
     class Meta(UserCreationForm.Meta):
         model = User

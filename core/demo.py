@@ -73,7 +73,9 @@ def _ensure_locale(code: str, report: SeedReport) -> Locale:
 
 def _ensure_home(locales: dict[str, Locale], report: SeedReport) -> HomePage:
     """A Persian home page under the tree root and its English translation."""
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locales["fa"])
+    )
     home = HomePage.objects.filter(locale=locales["fa"], depth=root.depth + 1).first()
     if home is None:
         content = HOME_CONTENT["fa"]
