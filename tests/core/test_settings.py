@@ -132,3 +132,23 @@ def test_malformed_database_url_gives_clear_message(url, reason):
     assert "DATABASE_URL is malformed" in result.stderr
     assert reason in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_collectstatic_in_production_writes_hashed_compressed_files(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        env=clean_env(
+            DJANGO_SETTINGS_MODULE="lms.settings.production",
+            STATIC_ROOT=str(tmp_path),
+            **production_env(),
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    css_name = manifest["core/site.css"]
+    assert css_name != "core/site.css" and css_name.startswith("core/site.")
+    assert (tmp_path / f"{css_name}.gz").exists()
+    font_name = manifest["vendor/vazirmatn/Vazirmatn-Regular.woff2"].rsplit("/", 1)[-1]
+    assert font_name in (tmp_path / css_name).read_text(), "CSS must point at the hashed font"
