@@ -2,15 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import User
+from courses.services import TEACHERS_GROUP, ensure_roles
 
 from .models import HomePage
-
-TEACHERS_GROUP = "Teachers"
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,10 @@ def seed() -> SeedReport:
     _ensure_groups(report)
     for account in DEMO_ACCOUNTS:
         _ensure_account(account, report)
+    from courses.demo import seed_courses
+
+    english_home = HomePage.objects.get(translation_key=home.translation_key, locale=locales["en"])
+    seed_courses(homes={"fa": home, "en": english_home}, report=report)
     return report
 
 
@@ -113,13 +116,9 @@ def _ensure_site(home: HomePage, report: SeedReport) -> None:
 
 
 def _ensure_groups(report: SeedReport) -> None:
-    group, created = Group.objects.get_or_create(name=TEACHERS_GROUP)
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
-    if created or not group.permissions.filter(pk=access_admin.pk).exists():
-        group.permissions.add(access_admin)
+    if not Group.objects.filter(name=TEACHERS_GROUP).exists():
         report.changes.append(f"created the {TEACHERS_GROUP} group")
+    ensure_roles()
 
 
 def _ensure_account(account: DemoAccount, report: SeedReport) -> None:

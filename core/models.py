@@ -5,8 +5,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .pages import SavadPage
 
-class HomePage(Page):
+
+class HomePage(SavadPage):
     """The root of each language's site: a welcome for visitors and a start for learners."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -21,3 +23,11 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import continue_target
+
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            context["continue_activity"] = continue_target(user=request.user)
+        return context

@@ -63,3 +63,13 @@ def site_tree(db):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached routes must not outlive their database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,6 +10,8 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
+from core.caching import page_translations
+
 register = template.Library()
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -26,7 +28,7 @@ def language_links(context) -> list[dict]:
     page = context.get("page")
     translations = {}
     if page is not None and getattr(page, "translation_key", None):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        for translation in page_translations(page):
             translations[translation.locale.language_code] = translation
     current = get_language()
     links = []
@@ -69,3 +71,11 @@ def minutes(value: datetime.timedelta | None) -> int:
     if not value:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context) -> str | None:
+    """The course catalogue of the active language (cached; see courses.selectors)."""
+    from courses.selectors import catalogue_url as lookup
+
+    return lookup(context.get("request"))

@@ -48,6 +48,8 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "core",
+    "competences",
+    "progress",
     "courses",
     "content",
     "search",

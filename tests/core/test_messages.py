@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
+from lms.settings.base import LOCAL_APPS
 from tests.conftest import ROOT, clean_env
 
-SOURCE_DIRS = ["accounts", "core", "courses", "content", "search", "lms", "templates", "locale"]
+SOURCE_DIRS = [*LOCAL_APPS, "lms", "templates", "locale"]
 
 
 @pytest.fixture(scope="module")

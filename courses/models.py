@@ -1,0 +1,297 @@
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from core.pages import SavadPage
+from progress.services import ActivityRef, record_visit
+
+from .blocks import LessonBodyBlock
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class EnrolmentMode(models.TextChoices):
+    OPEN = "open", _("Open: learners enrol themselves")
+    INVITATION = "invitation", _("Invitation only: teachers enrol learners")
+
+
+class CatalogueIndexPage(SavadPage):
+    """The course catalogue of one language: published courses with filters."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(catalogue=self, request=request))
+        return context
+
+
+class CoursePage(SavadPage):
+    """A course. Its lessons (optionally grouped in modules) are its descendants."""
+
+    summary = models.TextField(_("summary"), max_length=600)
+    outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("learning outcome"), max_length=300))],
+        verbose_name=_("learning outcomes"),
+        blank=True,
+    )
+    audience = models.CharField(_("audience"), max_length=300, blank=True)
+    level = models.CharField(
+        _("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER
+    )
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_image_alt = models.CharField(
+        _("cover image alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required with a cover image: describe it for people who cannot see it."),
+    )
+    prerequisites = ParentalManyToManyField(
+        "self",
+        verbose_name=_("prerequisites"),
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        help_text=_("Courses a learner must complete before enrolling in this one."),
+    )
+    competences = ParentalManyToManyField(
+        "competences.Competence",
+        verbose_name=_("DigComp competences"),
+        blank=True,
+        related_name="courses",
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=16, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
+    editors_group = models.ForeignKey(
+        Group,
+        verbose_name=_("editors group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("outcomes"),
+        FieldPanel("audience"),
+        MultiFieldPanel(
+            [FieldPanel("level"), FieldPanel("estimated_minutes"), FieldPanel("enrolment_mode")],
+            heading=_("Course facts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading=_("Cover image")
+        ),
+        FieldPanel("prerequisites"),
+        FieldPanel("competences"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("audience"),
+        index.FilterField("level"),
+    ]
+    parent_page_types = ["courses.CatalogueIndexPage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self):
+        super().clean()
+        if self.cover_image_id and not self.cover_image_alt.strip():
+            raise ValidationError(
+                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.enrolment_mode == EnrolmentMode.OPEN
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(course=self, request=request))
+        return context
+
+
+class ModulePage(SavadPage):
+    """A group of lessons inside a course."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def serve(self, request, *args, **kwargs):
+        """A module has no page of its own: go to the course's syllabus."""
+        return HttpResponseRedirect(self.get_parent().get_url(request) + f"#module-{self.pk}")
+
+
+class ActivityPage(SavadPage):
+    """Base of everything a learner works through in a course (lessons now; quizzes, H5P later).
+
+    The body is shown only to those the course lets in; a learner's visit is recorded in the
+    progress core, keyed by the translation keys of the activity and the course.
+    """
+
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=10)
+
+    parent_page_types = ["courses.CoursePage", "courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    @cached_property
+    def course(self) -> Page:
+        """The course this activity belongs to: from the routed ancestors when served."""
+        course_type = ContentType.objects.get_for_model(CoursePage)
+        for ancestor in getattr(self, "_route_ancestors", ()):
+            if ancestor.content_type_id == course_type.pk:
+                return ancestor
+        return CoursePage.objects.ancestor_of(self).select_related("locale").get()
+
+    def serve(self, request, *args, **kwargs):
+        from .selectors import activity_access, lesson_context
+
+        access = activity_access(user=request.user, course=self.course, request=request)
+        if access.reason == "anonymous":
+            return redirect_to_login(request.get_full_path())
+        if not access.allowed:
+            return render(
+                request,
+                "courses/activity_locked.html",
+                {"page": self, "course": self.course, "access": access},
+                status=access.status,
+            )
+        context = self.get_context(request, *args, **kwargs)
+        context.update(
+            lesson_context(activity=self, course=self.course, request=request, access=access)
+        )
+        if access.is_learner and not getattr(request, "is_preview", False):
+            record_visit(user=request.user, activity=context["activity_ref"])
+        return render(request, self.get_template(request, *args, **kwargs), context)
+
+    def activity_ref(self, activity_keys: frozenset) -> ActivityRef:
+        return ActivityRef(
+            activity_key=self.translation_key,
+            course_key=self.course.translation_key,
+            course_activity_keys=activity_keys,
+        )
+
+
+class LessonPage(ActivityPage):
+    """A lesson: a body of text, media, guides and key points."""
+
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("lesson")
+
+
+@register_snippet
+class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
+    """A word learners may not know, with a short definition shown inline in lessons."""
+
+    term = models.CharField(_("term"), max_length=120)
+    definition = models.TextField(_("definition"), max_length=600)
+
+    panels = [FieldPanel("term"), FieldPanel("definition")]
+    search_fields = [
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("definition"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Enrolment(models.Model):
+    """A learner enrolled in a course (in every language of it: keyed by translation key)."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-enrolled")
+        TEACHER = "teacher", _("Enrolled by a teacher")
+        CSV = "csv", _("Enrolled from a list")
+        DEMO = "demo", _("Demo data")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course_key = models.UUIDField(_("course"))
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.SELF
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_key"], name="courses_one_enrolment")
+        ]
+        indexes = [models.Index(fields=["course_key", "enrolled_at"], name="courses_enrol_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.course_key}"

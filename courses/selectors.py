@@ -1,0 +1,319 @@
+"""Reads for catalogue, course and lesson pages. Each function states its query cost."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.utils.translation import get_language
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from core.caching import cached_content, locale_for
+from progress import selectors as progress_selectors
+from progress.models import DONE_STATUSES
+
+from .models import ActivityPage, CoursePage, Enrolment, EnrolmentMode, Level, ModulePage
+
+COVER_RENDITION = "fill-480x270|format-webp"
+DURATION_BUCKETS = {
+    "short": (0, 30),
+    "medium": (31, 120),
+    "long": (121, None),
+}
+SORTS = {"newest": "-first_published_at", "title": "title"}
+
+
+def activity_models() -> list[type[ActivityPage]]:
+    """Every concrete activity page type (lessons, and quizzes and H5P when they exist)."""
+    found, stack = [], list(ActivityPage.__subclasses__())
+    while stack:
+        model = stack.pop()
+        stack.extend(model.__subclasses__())
+        if not model._meta.abstract:
+            found.append(model)
+    return found
+
+
+@dataclass
+class SyllabusItem:
+    page: Page
+    is_module: bool
+    children: list["SyllabusItem"] = field(default_factory=list)
+    status: str = "not_started"
+
+
+@dataclass
+class Syllabus:
+    items: list[SyllabusItem]
+    activities: list[Page]
+
+    @property
+    def activity_keys(self) -> frozenset[UUID]:
+        return frozenset(page.translation_key for page in self.activities)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        ids = [activity.pk for activity in self.activities]
+        if page.pk not in ids:
+            return None, None
+        index = ids.index(page.pk)
+        previous = self.activities[index - 1] if index > 0 else None
+        following = self.activities[index + 1] if index + 1 < len(self.activities) else None
+        return previous, following
+
+
+def course_syllabus(course: Page) -> Syllabus:
+    """Published modules and activities of a course in tree order (cached; one query to build)."""
+    return cached_content(f"syllabus:{course.pk}", lambda: _build_syllabus(course))
+
+
+def _build_syllabus(course: Page) -> Syllabus:
+    module_type = ContentType.objects.get_for_model(ModulePage)
+    activity_types = ContentType.objects.get_for_models(*activity_models()).values()
+    pages = (
+        Page.objects.live()
+        .descendant_of(course)
+        .filter(content_type__in=[module_type, *activity_types])
+        .select_related("locale")
+        .order_by("path")
+    )
+    items: list[SyllabusItem] = []
+    activities: list[Page] = []
+    current_module: SyllabusItem | None = None
+    for page in pages:
+        if page.content_type_id == module_type.pk:
+            current_module = SyllabusItem(page=page, is_module=True)
+            items.append(current_module)
+            continue
+        activities.append(page)
+        item = SyllabusItem(page=page, is_module=False)
+        if current_module is not None and page.path.startswith(current_module.page.path):
+            current_module.children.append(item)
+        else:
+            current_module = None
+            items.append(item)
+    return Syllabus(items=items, activities=activities)
+
+
+def apply_statuses(syllabus: Syllabus, statuses: dict) -> None:
+    for item in syllabus.items:
+        for entry in [item, *item.children]:
+            row = statuses.get(entry.page.translation_key)
+            if row is not None:
+                entry.status = row.status
+
+
+@dataclass
+class Access:
+    """Whether a user may open a course's activities, and why."""
+
+    allowed: bool
+    reason: str  # preview, enrolled, editor, anonymous, not_enrolled
+    status: int = 200
+    enrolled: bool = False
+
+    @property
+    def is_learner(self) -> bool:
+        return self.enrolled
+
+
+def is_enrolled(*, user, course: CoursePage) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Enrolment.objects.filter(user=user, course_key=course.translation_key).exists()
+
+
+def can_edit_course(*, user, course: CoursePage) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return course.permissions_for_user(user).can_edit()
+
+
+def activity_access(*, user, course: CoursePage, request=None) -> Access:
+    """One query for an enrolled learner; editors' page permissions only when not enrolled."""
+    if request is not None and getattr(request, "is_preview", False):
+        return Access(allowed=True, reason="preview")
+    if not user.is_authenticated:
+        return Access(allowed=False, reason="anonymous", status=302)
+    if is_enrolled(user=user, course=course):
+        return Access(allowed=True, reason="enrolled", enrolled=True)
+    if can_edit_course(user=user, course=course):
+        return Access(allowed=True, reason="editor")
+    return Access(allowed=False, reason="not_enrolled", status=403)
+
+
+def lesson_context(*, activity: ActivityPage, course: CoursePage, request, access: Access) -> dict:
+    syllabus = course_syllabus(course)
+    if access.enrolled:
+        statuses = progress_selectors.activity_statuses(
+            user=request.user, course_key=course.translation_key
+        )
+        apply_statuses(syllabus, statuses)
+        current = statuses.get(activity.translation_key)
+    else:
+        current = None
+    previous, following = syllabus.neighbours(activity)
+    return {
+        "course": course,
+        "syllabus": syllabus,
+        "previous_activity": previous,
+        "next_activity": following,
+        "access": access,
+        "activity_progress": current,
+        "is_done": bool(current and current.status in DONE_STATUSES),
+        "activity_ref": activity.activity_ref(syllabus.activity_keys),
+    }
+
+
+@dataclass
+class CourseExtras:
+    prerequisites: list[CoursePage]
+    competences: list
+
+
+def course_extras(course: CoursePage) -> CourseExtras:
+    """A course's prerequisites and DigComp competences (cached; two queries to build)."""
+
+    def build():
+        return CourseExtras(
+            prerequisites=list(course.prerequisites.live().select_related("locale")),
+            competences=list(course.competences.select_related("area")),
+        )
+
+    return cached_content(f"course-extras:{course.pk}", build)
+
+
+def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
+    """Prerequisite courses the user has not completed (in any language of them)."""
+    prerequisites = course_extras(course).prerequisites
+    if not prerequisites:
+        return []
+    completed = set()
+    if user.is_authenticated:
+        summaries = progress_selectors.course_summaries(
+            user=user, course_keys=[c.translation_key for c in prerequisites]
+        )
+        completed = {key for key, s in summaries.items() if s.completed_at is not None}
+    return [c for c in prerequisites if c.translation_key not in completed]
+
+
+def course_context(*, course: CoursePage, request) -> dict:
+    user = request.user
+    syllabus = course_syllabus(course)
+    enrolled = is_enrolled(user=user, course=course)
+    summary = None
+    resume = None
+    if enrolled:
+        statuses = progress_selectors.activity_statuses(
+            user=user, course_key=course.translation_key
+        )
+        apply_statuses(syllabus, statuses)
+        summary = progress_selectors.course_summary(user=user, course_key=course.translation_key)
+        resume = _resume_target(syllabus, summary)
+    return {
+        "syllabus": syllabus,
+        "enrolled": enrolled,
+        "summary": summary,
+        "resume": resume,
+        "missing_prerequisites": missing_prerequisites(user=user, course=course),
+        "can_self_enrol": course.enrolment_mode == EnrolmentMode.OPEN,
+        "competences": course_extras(course).competences,
+    }
+
+
+def _resume_target(syllabus: Syllabus, summary) -> Page | None:
+    """The last activity visited, else the first not finished, else the first."""
+    if not syllabus.activities:
+        return None
+    by_key = {page.translation_key: page for page in syllabus.activities}
+    if summary is not None and summary.last_activity_key in by_key:
+        return by_key[summary.last_activity_key]
+    for item in syllabus.items:
+        for entry in item.children or [item]:
+            if not entry.is_module and entry.status not in DONE_STATUSES:
+                return entry.page
+    return syllabus.activities[0]
+
+
+def catalogue_context(*, catalogue, request) -> dict:
+    """Published courses of this catalogue, filtered and sorted as the query string asks."""
+    from competences.models import CompetenceArea
+
+    params = request.GET
+    courses = CoursePage.objects.live().child_of(catalogue).select_related("locale")
+    level = params.get("level", "")
+    if level in Level.values:
+        courses = courses.filter(level=level)
+    else:
+        level = ""
+    duration = params.get("duration", "")
+    if duration in DURATION_BUCKETS:
+        low, high = DURATION_BUCKETS[duration]
+        courses = courses.filter(estimated_minutes__gte=low)
+        if high is not None:
+            courses = courses.filter(estimated_minutes__lte=high)
+    else:
+        duration = ""
+    area = params.get("area", "")
+    if area.isdigit():
+        courses = courses.filter(competences__area__number=int(area)).distinct()
+    else:
+        area = ""
+    sort = params.get("sort", "newest")
+    if sort not in SORTS:
+        sort = "newest"
+    images = get_image_model().objects.prefetch_renditions(COVER_RENDITION)
+    courses = list(
+        courses.order_by(SORTS[sort], "pk").prefetch_related(Prefetch("cover_image", images))
+    )
+    summaries = progress_selectors.course_summaries(
+        user=request.user, course_keys=[c.translation_key for c in courses]
+    )
+    for course in courses:
+        course.learner_summary = summaries.get(course.translation_key)
+    return {
+        "courses": courses,
+        "levels": Level.choices,
+        "areas": cached_content("competence-areas", lambda: list(CompetenceArea.objects.all())),
+        "durations": DURATION_BUCKETS,
+        "filters": {"level": level, "duration": duration, "area": area, "sort": sort},
+    }
+
+
+def continue_target(*, user) -> Page | None:
+    """The activity the learner should continue with, in the active language (two queries)."""
+    summary = progress_selectors.latest_summary(user=user)
+    if summary is None or summary.last_activity_key is None:
+        return None
+    return (
+        Page.objects.live()
+        .filter(translation_key=summary.last_activity_key, locale=locale_for(get_language()))
+        .select_related("locale")
+        .first()
+    )
+
+
+CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url:{language}"
+
+
+def catalogue_url(request) -> str | None:
+    """URL of the active language's course catalogue, cached until a page is published."""
+    from django.core.cache import cache
+
+    from .models import CatalogueIndexPage
+
+    language = get_language()
+    key = CATALOGUE_URL_CACHE_KEY.format(language=language)
+    url = cache.get(key)
+    if url is None:
+        catalogue = (
+            CatalogueIndexPage.objects.live()
+            .filter(locale__language_code=language)
+            .select_related("locale")
+            .first()
+        )
+        url = catalogue.get_url(request) if catalogue else ""
+        cache.set(key, url, timeout=60 * 60)
+    return url or None

@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import SavadError
+from progress.services import record_completion
+
+from . import services
+from .models import CoursePage, LessonPage
+from .selectors import activity_access, course_syllabus
+
+
+def _live_course(page_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live().select_related("locale"), pk=page_id)
+
+
+def _error(request, error: SavadError, course=None):
+    return render(
+        request,
+        "courses/error.html",
+        {"message": error.message, "course": course},
+        status=error.status,
+    )
+
+
+@require_POST
+@login_required
+def enrol(request, page_id: int):
+    course = _live_course(page_id)
+    try:
+        services.enrol(user=request.user, course=course)
+    except SavadError as error:
+        return _error(request, error, course)
+    messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+    return HttpResponseRedirect(course.get_url(request))
+
+
+@require_POST
+@login_required
+def unenrol(request, page_id: int):
+    course = _live_course(page_id)
+    if services.unenrol(user=request.user, course=course):
+        messages.success(
+            request,
+            _("You left “%(course)s”. Your progress is kept if you come back.")
+            % {"course": course.title},
+        )
+    return HttpResponseRedirect(course.get_url(request))
+
+
+@require_POST
+@login_required
+def complete(request, page_id: int):
+    """Mark a lesson complete (only lessons: quizzes and H5P are completed by their results)."""
+    lesson = get_object_or_404(LessonPage.objects.live().select_related("locale"), pk=page_id)
+    course = lesson.course
+    access = activity_access(user=request.user, course=course)
+    if not access.enrolled:
+        return _error(
+            request,
+            SavadError(_("Enrol in this course to record your progress."), status=403),
+            course,
+        )
+    syllabus = course_syllabus(course)
+    record_completion(user=request.user, activity=lesson.activity_ref(syllabus.activity_keys))
+    _previous, following = syllabus.neighbours(lesson)
+    messages.success(request, _("Lesson marked as complete."))
+    target = following or course
+    return HttpResponseRedirect(target.get_url(request))

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpResponseForbidden
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import ReferenceIndex
+from wagtail.signals import page_published, page_unpublished
+
+from . import admin_views, services
+from .models import ActivityPage, CatalogueIndexPage, CoursePage, EnrolmentMode
+from .selectors import CATALOGUE_URL_CACHE_KEY, activity_access, can_edit_course
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    urls = [path("<int:page_id>/enrolments/", admin_views.enrolments, name="enrolments")]
+    return [path("courses/", include((urls, "courses_admin")))]
+
+
+class EnrolmentsMenuItem(PageMenuItem):
+    label = _("Enrolments")
+    icon_name = "group"
+    url_name = "courses_admin:enrolments"
+
+    def is_shown(self, user):
+        course = self.page.specific_deferred
+        return isinstance(course, CoursePage) and can_edit_course(user=user, course=course)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def enrolments_listing_button(page, user, next_url=None):
+    yield EnrolmentsMenuItem(page=page, priority=45)
+
+
+@hooks.register("register_page_header_buttons")
+def enrolments_header_button(page, user, view_name, next_url=None):
+    yield EnrolmentsMenuItem(page=page, priority=40)
+
+
+@hooks.register("after_create_page")
+def give_new_pages_their_roles(request, page):
+    specific = page.specific
+    if isinstance(specific, CatalogueIndexPage):
+        services.catalogue_use_review_workflow(specific)
+    elif isinstance(specific, CoursePage):
+        services.course_ensure_editors_group(course=specific, owners=[request.user])
+
+
+@hooks.register("before_serve_document")
+def protect_invitation_only_documents(document, request):
+    """Documents used in lessons of invitation-only courses go only to those who may see them."""
+    for page in _referencing_activities(document):
+        course = page.course
+        if course.enrolment_mode != EnrolmentMode.INVITATION:
+            continue
+        if not activity_access(user=request.user, course=course).allowed:
+            return HttpResponseForbidden(
+                _("This file belongs to a course you are not enrolled in.")
+            )
+    return None
+
+
+def _referencing_activities(document):
+    references = ReferenceIndex.get_references_to(document).group_by_source_object()
+    for source, _refs in references:
+        specific = getattr(source, "specific", source)
+        if isinstance(specific, ActivityPage):
+            yield specific
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def forget_catalogue_urls(sender, **kwargs):
+    cache.delete_many(
+        [CATALOGUE_URL_CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES]
+    )

@@ -1,0 +1,1 @@
+"""Progress core: what each learner did in each activity, and a per-course summary."""
