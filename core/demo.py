@@ -52,7 +52,8 @@ class SeedReport:
 
 
 @transaction.atomic
-def seed() -> SeedReport:
+def seed(*, courses: bool = True) -> SeedReport:
+    """Site tree and demo accounts; with ``courses``, the demo courses too."""
     report = SeedReport()
     locales = {code: _ensure_locale(code, report) for code in ("fa", "en")}
     home = _ensure_home(locales, report)
@@ -60,10 +61,13 @@ def seed() -> SeedReport:
     _ensure_groups(report)
     for account in DEMO_ACCOUNTS:
         _ensure_account(account, report)
-    from courses.demo import seed_courses
-
     english_home = HomePage.objects.get(translation_key=home.translation_key, locale=locales["en"])
-    seed_courses(homes={"fa": home, "en": english_home}, report=report)
+    homes = {"fa": home, "en": english_home}
+    from courses.demo import seed_catalogues, seed_courses
+
+    catalogues = seed_catalogues(homes=homes, report=report)
+    if courses:
+        seed_courses(catalogues=catalogues, report=report)
     return report
 
 

@@ -324,9 +324,9 @@ COURSES = [
 ]
 
 
-def seed_courses(*, homes: dict[str, Page], report) -> None:
+def seed_catalogues(*, homes: dict[str, Page], report) -> dict[str, Page]:
+    """The course catalogue under each home page, reviewed by the Course review workflow."""
     locales = {code: Locale.objects.get(language_code=code) for code in homes}
-    glossary = _ensure_glossary(locales, report)
     catalogue = _ensure_translated(
         parent=homes["fa"],
         model=CatalogueIndexPage,
@@ -337,6 +337,13 @@ def seed_courses(*, homes: dict[str, Page], report) -> None:
     )
     services.catalogue_use_review_workflow(catalogue["fa"])
     services.catalogue_use_review_workflow(catalogue["en"])
+    return catalogue
+
+
+def seed_courses(*, catalogues: dict[str, Page], report) -> None:
+    locales = {code: Locale.objects.get(language_code=code) for code in catalogues}
+    glossary = _ensure_glossary(locales, report)
+    catalogue = catalogues
     teacher = get_user_model().objects.filter(username="teacher").first()
     for index, spec in enumerate(COURSES):
         fields = {

@@ -56,8 +56,8 @@ def run_manage(*args: str, env: dict, timeout: int = 120) -> subprocess.Complete
 
 @pytest.fixture
 def site_tree(db):
-    """The demo site tree: Persian and English home pages, the default site, demo accounts."""
-    demo.seed()
+    """The demo site: home pages and catalogues in fa and en, the default site, demo accounts."""
+    demo.seed(courses=False)
 
 
 @pytest.fixture
