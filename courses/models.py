@@ -197,10 +197,31 @@ class ActivityPage(SavadPage):
                 return ancestor
         return CoursePage.objects.ancestor_of(self).select_related("locale").get()
 
-    def serve(self, request, *args, **kwargs):
-        from .selectors import activity_access, lesson_context
+    def access_for(self, request):
+        from .selectors import activity_access
 
-        access = activity_access(user=request.user, course=self.course, request=request)
+        if not hasattr(request, "_savad_access"):
+            request._savad_access = activity_access(
+                user=request.user, course=self.course, request=request
+            )
+        return request._savad_access
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            lesson_context(
+                activity=self,
+                course=self.course,
+                request=request,
+                access=self.access_for(request),
+            )
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        access = self.access_for(request)
         if access.reason == "anonymous":
             return redirect_to_login(request.get_full_path())
         if not access.allowed:
@@ -210,13 +231,10 @@ class ActivityPage(SavadPage):
                 {"page": self, "course": self.course, "access": access},
                 status=access.status,
             )
-        context = self.get_context(request, *args, **kwargs)
-        context.update(
-            lesson_context(activity=self, course=self.course, request=request, access=access)
-        )
+        response = super().serve(request, *args, **kwargs)
         if access.is_learner and not getattr(request, "is_preview", False):
-            record_visit(user=request.user, activity=context["activity_ref"])
-        return render(request, self.get_template(request, *args, **kwargs), context)
+            record_visit(user=request.user, activity=response.context_data["activity_ref"])
+        return response
 
     def activity_ref(self, activity_keys: frozenset) -> ActivityRef:
         return ActivityRef(
