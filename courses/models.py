@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -221,6 +221,8 @@ class ActivityPage(SavadPage):
         return context
 
     def serve(self, request, *args, **kwargs):
+        if not self.course.live:
+            raise Http404
         access = self.access_for(request)
         if access.reason == "anonymous":
             return redirect_to_login(request.get_full_path())

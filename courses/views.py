@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -57,6 +57,8 @@ def complete(request, page_id: int):
     """Mark a lesson complete (only lessons: quizzes and H5P are completed by their results)."""
     lesson = get_object_or_404(LessonPage.objects.live().select_related("locale"), pk=page_id)
     course = lesson.course
+    if not course.live:
+        raise Http404
     access = activity_access(user=request.user, course=course)
     if not access.enrolled:
         return _error(

@@ -33,9 +33,15 @@ def catalogue(language: str = "fa") -> CatalogueIndexPage:
 
 
 def build_course(
-    *, slug: str = "test-course", lessons: int = 3, modules: int = 0,
-    mode: str = EnrolmentMode.OPEN, translate: bool = False, title: str | None = None,
-    minutes: int = 60, level: str = "beginner",
+    *,
+    slug: str = "test-course",
+    lessons: int = 3,
+    modules: int = 0,
+    mode: str = EnrolmentMode.OPEN,
+    translate: bool = False,
+    title: str | None = None,
+    minutes: int = 60,
+    level: str = "beginner",
 ) -> BuiltCourse:
     """A published Persian course with ``lessons`` lessons (spread over ``modules`` modules).
 
@@ -43,8 +49,13 @@ def build_course(
     """
     parent = catalogue("fa")
     course = CoursePage(
-        title=title or f"دورهٔ {slug}", slug=slug, summary="خلاصهٔ دوره", enrolment_mode=mode,
-        estimated_minutes=minutes, level=level, locale=parent.locale,
+        title=title or f"دورهٔ {slug}",
+        slug=slug,
+        summary="خلاصهٔ دوره",
+        enrolment_mode=mode,
+        estimated_minutes=minutes,
+        level=level,
+        locale=parent.locale,
     )
     parent.add_child(instance=course)
     publish(course)
@@ -52,8 +63,9 @@ def build_course(
     containers = [course]
     built_modules = []
     for number in range(modules):
-        module = ModulePage(title=f"بخش {number + 1}", slug=f"module-{number + 1}",
-                            locale=parent.locale)
+        module = ModulePage(
+            title=f"بخش {number + 1}", slug=f"module-{number + 1}", locale=parent.locale
+        )
         course.add_child(instance=module)
         built_modules.append(publish(module))
     if built_modules:
@@ -62,7 +74,9 @@ def build_course(
     for number in range(lessons):
         container = containers[number % len(containers)]
         lesson = LessonPage(
-            title=f"درس {number + 1}", slug=f"lesson-{number + 1}", locale=parent.locale,
+            title=f"درس {number + 1}",
+            slug=f"lesson-{number + 1}",
+            locale=parent.locale,
             body=[("text", f"<p>متن درس {number + 1}</p>")],
         )
         container.add_child(instance=lesson)

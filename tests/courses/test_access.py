@@ -12,6 +12,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from courses import services
 from courses.models import Enrolment
@@ -24,6 +25,9 @@ LESSON_TEXT = "متن درس 1"
 # courses/templates/courses/activity_locked.html, translated in locale/fa/LC_MESSAGES/django.po
 ENROL_TO_OPEN = "این درس بخشی از دورهٔ «{course}» است. برای باز کردن آن در دوره ثبت‌نام کنید."
 EDIT_FORM_MARKER = 'id="page-edit-form"'
+# Wagtail's own messages (wagtail/admin/auth.py), in the admin's default language, Persian.
+NO_ADMIN_ACCESS_MESSAGE = "You do not have permission to access the admin."
+NO_PERMISSION_MESSAGE = "Sorry, you do not have permission to access this area."
 
 ROLES = [
     "anonymous",
@@ -169,7 +173,14 @@ def _path(response) -> str:
 
 
 def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
+    return [str(m).strip() for m in get_messages(response.wsgi_request)]
+
+
+def _wagtail_message(msgid: str) -> str:
+    with translation.override("fa"):
+        text = gettext(msgid)
+    assert text != msgid  # Wagtail ships a Persian translation
+    return text
 
 
 def check_ok(world, role, url_name, response):
@@ -216,13 +227,13 @@ def check_admin_login(world, role, url_name, response):
 
 def check_no_admin_access(world, role, url_name, response):
     check_admin_login(world, role, url_name, response)
-    assert len(_messages(response)) == 1
+    assert _messages(response) == [_wagtail_message(NO_ADMIN_ACCESS_MESSAGE)]
 
 
-def check_dashboard(world, role, url_name, response, client=None):
+def check_dashboard(world, role, url_name, response):
     assert response.status_code == 302
-    assert _path(response) == reverse("wagtailadmin_home")
-    assert len(_messages(response)) == 1
+    assert _location(response) == reverse("wagtailadmin_home")
+    assert _messages(response) == [_wagtail_message(NO_PERMISSION_MESSAGE)]
 
 
 def check_to_module(world, role, url_name, response):
@@ -235,14 +246,19 @@ def check_enrolled(world, role, url_name, response):
     assert response.status_code == 302
     assert _location(response) == world.this.course.url
     user = world.users[role]
-    assert Enrolment.objects.filter(user=user, course_key=world.this.course.translation_key).count() == 1
+    assert (
+        Enrolment.objects.filter(user=user, course_key=world.this.course.translation_key).count()
+        == 1
+    )
 
 
 def check_login_for_enrol(world, role, url_name, response):
     check_login(world, role, url_name, response)
-    assert not Enrolment.objects.filter(course_key=world.this.course.translation_key).exclude(
-        user=world.users["enrolled_learner"]
-    ).exists()
+    assert (
+        not Enrolment.objects.filter(course_key=world.this.course.translation_key)
+        .exclude(user=world.users["enrolled_learner"])
+        .exists()
+    )
 
 
 OUTCOME_CHECKS = {
@@ -267,3 +283,58 @@ def test_access_matrix(client, world, role, url_name):
     method, url = world.url(url_name)
     response = getattr(client, method)(url)
     OUTCOME_CHECKS[EXPECTED[role][url_name]](world, role, url_name, response)
+
+
+def test_teacher_of_another_course_cannot_load_or_submit_the_edit_form(client, world):
+    """Wagtail answers with a redirect to the dashboard: no form there, and no change saved."""
+    course = world.this.course
+    client.force_login(world.users["teacher_of_other_course"])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+
+    response = client.get(edit_url, follow=True)
+    assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)]
+    html = response.content.decode()
+    assert EDIT_FORM_MARKER not in html
+    assert f'action="{edit_url}"' not in html
+    assert _wagtail_message(NO_PERMISSION_MESSAGE) in html
+
+    response = client.post(edit_url, {"title": "ربوده", "slug": course.slug, "summary": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    course.refresh_from_db()
+    assert course.title == "دورهٔ این"
+    assert course.revisions.count() == 1  # only the builder's publication
+
+
+def test_teacher_of_this_course_sees_the_edit_form_of_its_lessons_but_not_the_others(client, world):
+    client.force_login(world.users["teacher_of_this_course"])
+    own = client.get(reverse("wagtailadmin_pages:edit", args=[world.this.lessons[0].pk]))
+    assert own.status_code == 200
+    assert EDIT_FORM_MARKER in own.content.decode()
+    foreign = client.get(reverse("wagtailadmin_pages:edit", args=[world.other.lessons[0].pk]))
+    assert foreign.status_code == 302
+    assert foreign["Location"] == reverse("wagtailadmin_home")
+
+
+@pytest.mark.parametrize(
+    ("role", "shows"),
+    [
+        ("anonymous", "login"),
+        ("learner_not_enrolled", "enrol"),
+        ("enrolled_learner", "leave"),
+        ("teacher_of_other_course", "enrol"),
+    ],
+)
+def test_course_page_offers_the_right_enrolment_action(client, world, role, shows):
+    course = world.this.course
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    html = client.get(course.url).content.decode()
+    with translation.override("fa"):
+        actions = {
+            "login": f'href="{reverse("accounts:login")}?next=',
+            "enrol": f'action="{reverse("courses:enrol", args=[course.pk])}"',
+            "leave": f'action="{reverse("courses:unenrol", args=[course.pk])}"',
+        }
+    for action, marker in actions.items():
+        assert (marker in html) is (action == shows), action

@@ -92,8 +92,8 @@ def test_preview_shows_the_learner_view_to_an_editor_who_is_not_enrolled(teacher
 
 def test_cover_image_needs_alternative_text(site_tree):
     from django.core.exceptions import ValidationError
-    from wagtail.images.tests.utils import get_test_image_file
     from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
 
     image = get_image_model().objects.create(title="cover", file=get_test_image_file())
     course = CoursePage(title="x", slug="x", summary="s", cover_image=image, cover_image_alt=" ")

@@ -1,0 +1,37 @@
+"""The page benchmark runs end to end, on the database this test run uses, and stays in budget."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"catalogue", "course", "lesson"}
+WARM_BUDGET = 10
+
+
+def test_page_benchmark_runs_and_reports_warm_pages_within_ten_queries():
+    # The environment is kept as it is, DATABASE_URL included: the bench makes its own
+    # throwaway database on whichever server this test run uses.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "bench/pages.py", "--lessons", "5", "--requests", "5"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["lessons"] == 5
+    assert summary["database"] in {"sqlite", "postgresql"}
+    assert set(summary["pages"]) == PAGES
+    for page, row in summary["pages"].items():
+        assert 0 < row["queries"] <= WARM_BUDGET, (page, row)
+        assert row["queries_cold"] >= row["queries"], (page, row)
+        assert row["requests_per_s"] > 0, (page, row)
+        assert 0 < row["mean_ms"] <= row["p95_ms"], (page, row)  # p95 of 5 is the slowest
+    assert summary["max_rss_mb"] > 0
