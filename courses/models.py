@@ -132,7 +132,7 @@ class CoursePage(SavadPage):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CatalogueIndexPage"]
-    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
@@ -163,7 +163,7 @@ class ModulePage(SavadPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -235,7 +235,12 @@ class ActivityPage(SavadPage):
             )
         response = super().serve(request, *args, **kwargs)
         if access.is_learner and not getattr(request, "is_preview", False):
-            record_visit(user=request.user, activity=response.context_data["activity_ref"])
+            context = response.context_data
+            record_visit(
+                user=request.user,
+                activity=context["activity_ref"],
+                started=context["activity_progress"] is not None,
+            )
         return response
 
     def activity_ref(self, activity_keys: frozenset) -> ActivityRef:

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from core.caching import cached_content, locale_for
 from progress import selectors as progress_selectors
@@ -317,3 +317,30 @@ def catalogue_url(request) -> str | None:
         url = catalogue.get_url(request) if catalogue else ""
         cache.set(key, url, timeout=60 * 60)
     return url or None
+
+
+def media_restricted_to(obj) -> list[CoursePage]:
+    """Invitation-only courses whose lessons alone use ``obj`` (an image or a document).
+
+    Empty when ``obj`` is free to serve: unused, or used by any page outside the lessons of
+    invitation-only courses (a course cover, a lesson of an open course, the home page).
+    Cached until content changes; built from Wagtail's reference index.
+    """
+
+    def build() -> list[CoursePage]:
+        courses = {}
+        references = ReferenceIndex.get_references_to(obj).group_by_source_object()
+        for source, _refs in references:
+            if not isinstance(source, Page):
+                continue
+            page = source.specific
+            if not isinstance(page, ActivityPage):
+                return []
+            course = page.course
+            if course is None or course.enrolment_mode != EnrolmentMode.INVITATION:
+                return []
+            courses[course.pk] = course
+        return list(courses.values())
+
+    key = f"media-courses:{obj._meta.label_lower}:{obj.pk}"
+    return cached_content(key, build)

@@ -6,12 +6,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_unpublished
 
 from . import admin_views, services
-from .models import ActivityPage, CatalogueIndexPage, CoursePage, EnrolmentMode
-from .selectors import CATALOGUE_URL_CACHE_KEY, activity_access, can_edit_course
+from .models import CatalogueIndexPage, CoursePage
+from .selectors import (
+    CATALOGUE_URL_CACHE_KEY,
+    activity_access,
+    can_edit_course,
+    media_restricted_to,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -51,24 +55,24 @@ def give_new_pages_their_roles(request, page):
 
 @hooks.register("before_serve_document")
 def protect_invitation_only_documents(document, request):
-    """Documents used in lessons of invitation-only courses go only to those who may see them."""
-    for page in _referencing_activities(document):
-        course = page.course
-        if course.enrolment_mode != EnrolmentMode.INVITATION:
-            continue
-        if not activity_access(user=request.user, course=course).allowed:
-            return HttpResponseForbidden(
-                _("This file belongs to a course you are not enrolled in.")
-            )
-    return None
+    """Documents used only in invitation-only lessons go only to those who may see them."""
+    return _media_access(document, request)
 
 
-def _referencing_activities(document):
-    references = ReferenceIndex.get_references_to(document).group_by_source_object()
-    for source, _refs in references:
-        specific = getattr(source, "specific", source)
-        if isinstance(specific, ActivityPage):
-            yield specific
+@hooks.register("savad_before_serve_image")
+def protect_invitation_only_images(image, request):
+    """Images (and their renditions) used only in invitation-only lessons, likewise."""
+    return _media_access(image, request)
+
+
+def _media_access(obj, request):
+    courses = media_restricted_to(obj)
+    if not courses:
+        return None
+    request._savad_media_private = True
+    if any(activity_access(user=request.user, course=course).allowed for course in courses):
+        return None
+    return HttpResponseForbidden(_("This file belongs to a course you are not enrolled in."))
 
 
 @receiver(page_published)

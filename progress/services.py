@@ -39,8 +39,14 @@ class ProgressError(ValueError):
     """An impossible progress write (for example a score outside 0–1)."""
 
 
-def record_visit(*, user, activity: ActivityRef, seconds: int = 0) -> None:
-    """Note that ``user`` opened ``activity`` now; starts it and makes it the resume point."""
+def record_visit(
+    *, user, activity: ActivityRef, seconds: int = 0, started: bool | None = None
+) -> None:
+    """Note that ``user`` opened ``activity`` now; starts it and makes it the resume point.
+
+    ``started=False`` says the caller has just seen that no progress row exists yet (saves a
+    query on a first visit); a parallel first visit is still merged correctly.
+    """
     now = timezone.now()
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
     rows = ActivityProgress.objects.filter(user=user, activity_key=activity.activity_key)
@@ -52,26 +58,67 @@ def record_visit(*, user, activity: ActivityRef, seconds: int = 0) -> None:
         "last_seen_at": now,
         "time_spent": F("time_spent") + seconds,
     }
-    if not rows.update(**touch):
-        try:
-            with transaction.atomic():
-                ActivityProgress.objects.create(
-                    user=user,
-                    activity_key=activity.activity_key,
-                    course_key=activity.course_key,
-                    status=Status.IN_PROGRESS,
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    time_spent=seconds,
-                )
-        except IntegrityError:  # a parallel request created it first: add ours on top
-            rows.update(**touch)
+    if started is False or not rows.update(**touch):
+        _first_visit(user, activity, now=now, seconds=seconds, touch=touch)
     summary_rows = CourseProgress.objects.filter(user=user, course_key=activity.course_key)
     if not summary_rows.update(last_activity_key=activity.activity_key, last_activity_at=now):
+        _first_course_visit(user, activity, now=now)
+
+
+def _first_visit(user, activity: ActivityRef, *, now, seconds: int, touch: dict) -> None:
+    """Create the activity row; a parallel first visit is merged, never lost."""
+    row = ActivityProgress(
+        user=user,
+        activity_key=activity.activity_key,
+        course_key=activity.course_key,
+        status=Status.IN_PROGRESS,
+        first_seen_at=now,
+        last_seen_at=now,
+        time_spent=seconds,
+    )
+    if not seconds:  # a plain page view: one upsert, nothing to add on a conflict
+        ActivityProgress.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["user", "activity_key"],
+            update_fields=["last_seen_at"],
+        )
+        return
+    try:
         with transaction.atomic():
-            summary = _locked_summary(user, activity)
-            summary.last_activity_key, summary.last_activity_at = activity.activity_key, now
-            _recount(summary, activity.course_activity_keys)
+            row.save(force_insert=True)
+    except IntegrityError:  # a parallel request created it first: add our time on top
+        ActivityProgress.objects.filter(user=user, activity_key=activity.activity_key).update(
+            **touch
+        )
+
+
+def _first_course_visit(user, activity: ActivityRef, *, now) -> None:
+    """Create the learner's course summary in one upsert (counting what is already done)."""
+    keys = activity.course_activity_keys
+    completed = ActivityProgress.objects.filter(
+        user=user,
+        course_key=activity.course_key,
+        activity_key__in=list(keys),
+        status__in=DONE_STATUSES,
+    ).count()
+    total = len(keys)
+    summary = CourseProgress(
+        user=user,
+        course_key=activity.course_key,
+        completed_activities=completed,
+        total_activities=total,
+        percent_complete=(100 * completed) // total if total else 0,
+        completed_at=now if total and completed >= total else None,
+        last_activity_key=activity.activity_key,
+        last_activity_at=now,
+    )
+    CourseProgress.objects.bulk_create(
+        [summary],
+        update_conflicts=True,
+        unique_fields=["user", "course_key"],
+        update_fields=["last_activity_key", "last_activity_at"],
+    )
 
 
 def record_completion(*, user, activity: ActivityRef) -> ActivityProgress:
