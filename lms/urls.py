@@ -27,6 +27,7 @@ if settings.MEDIA_URL.startswith("/"):  # local storage: media pass the access c
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("search/", search, name="search"),
     *wagtail_urls.urlpatterns[:-1],
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "competences",
     "progress",
     "courses",
+    "quizzes",
     "content",
     "search",
 ]

@@ -1,0 +1,148 @@
+"""Persian-aware text normalisation for comparing answers and, later, for search.
+
+Persian text arrives written with Arabic letters (ي ك), three digit scripts, optional
+diacritics, tatweel and zero-width joiners. ``normalise`` folds all of these to one spelling so
+that equal words compare equal; it never changes letter case (``answer_key`` does that).
+"""
+
+import math
+import re
+import unicodedata
+
+# Single characters replaced by another string (after NFKC).
+_REPLACE = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0626": "\u06cc",  # ئ yeh with hamza -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک keheh
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+    "\u06c0": "\u0647",  # ۀ heh with yeh above -> ه
+    "\u0623": "\u0627",  # أ -> ا
+    "\u0625": "\u0627",  # إ -> ا
+    "\u0671": "\u0627",  # ٱ alef wasla -> ا
+    "\u0624": "\u0648",  # ؤ -> و
+    "\u066b": ".",  # ٫ Arabic decimal separator
+    "\u066c": ",",  # ٬ Arabic thousands separator
+    "\u061f": "?",  # ؟
+    "\u060c": ",",  # ،
+    "\u061b": ";",  # ؛
+    "\u200c": " ",  # ZWNJ (نیم‌فاصله) -> space
+}
+for _i in range(10):
+    _REPLACE[chr(0x06F0 + _i)] = str(_i)  # Persian digits ۰-۹
+    _REPLACE[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits ٠-٩
+
+# Characters removed outright: harakat and Quranic marks, tatweel, joiners, bidi controls.
+_REMOVE = [
+    *range(0x064B, 0x0660),
+    0x0670,
+    *range(0x06D6, 0x06EE),
+    0x0640,  # tatweel
+    0x200B,  # zero-width space
+    0x200D,  # ZWJ
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0x00AD,  # soft hyphen
+    0xFEFF,  # byte order mark / zero-width no-break space
+]
+
+_TABLE = str.maketrans({**_REPLACE, **{chr(c): None for c in _REMOVE}})
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold Persian/Arabic spelling variants, digits and invisible marks; keep letter case."""
+    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def answer_key(text: str, *, case_sensitive: bool = False) -> str:
+    """The form of ``text`` used to compare answers: normalised, casefolded unless asked not to."""
+    key = normalise(text)
+    return key if case_sensitive else key.casefold()
+
+
+def _wildcard_parts(pattern: str) -> list[str]:
+    r"""Split ``pattern`` at unescaped ``*``; ``\*`` stands for a literal star."""
+    parts, current, i = [], [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and pattern[i + 1 : i + 2] == "*":
+            current.append("*")
+            i += 2
+            continue
+        if char == "*":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _wildcard_match(parts: list[str], text: str) -> bool:
+    """Whether ``text`` is ``parts`` joined by runs of any characters (linear, no regex)."""
+    first, last = parts[0], parts[-1]
+    start, end = len(first), len(text) - len(last)
+    if end < start or not text.startswith(first) or not text.endswith(last):
+        return False
+    for part in parts[1:-1]:
+        found = text.find(part, start, end)
+        if found < 0:
+            return False
+        start = found + len(part)
+    return True
+
+
+def answers_match(given: str, expected: str, *, case_sensitive: bool = False) -> bool:
+    """Whether a typed answer matches an expected one (Moodle ``*`` wildcards allowed).
+
+    Spelling variants and spacing (می‌روم / می روم / میروم) do not matter.
+    """
+    given_key = answer_key(given, case_sensitive=case_sensitive)
+    parts = _wildcard_parts(answer_key(expected, case_sensitive=case_sensitive))
+    if len(parts) == 1:
+        expected_key = parts[0]
+        if not given_key or not expected_key:
+            return False
+        return given_key == expected_key or given_key.replace(" ", "") == expected_key.replace(
+            " ", ""
+        )
+    return _wildcard_match(parts, given_key) or _wildcard_match(
+        [part.replace(" ", "") for part in parts], given_key.replace(" ", "")
+    )
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """A finite number typed in any digit script (``۳٫۵``, ``1,234.5``, ``3,5``), else None.
+
+    Commas are thousands separators in 3-digit groups when there is a dot, more than one
+    comma or an Arabic thousands separator (٬); otherwise a single comma is a decimal separator.
+    """
+    grouped = "\u066c" in text
+    value = normalise(text).replace(" ", "").replace("\u2212", "-")
+    if "," in value:
+        if "." not in value and value.count(",") == 1 and not grouped:
+            value = value.replace(",", ".")
+        elif _GROUPED.fullmatch(value):
+            value = value.replace(",", "")
+        else:
+            return None
+    if not _NUMBER.fullmatch(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def format_number(value: float) -> str:
+    """A short, exact text for ``value`` that ``parse_number`` reads back (``3`` not ``3.0``)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)

@@ -1,0 +1,109 @@
+"""Reads for the quiz pages: the learner's attempts, a running attempt, a review."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .grading import correct_response
+from .models import Attempt, QuizPage, ReviewTiming
+from .specs import learner_view, spec_from_json
+
+
+def quiz_context(*, quiz: QuizPage, request) -> dict:
+    """The quiz page: the learner's attempts, the open one, whether a new one may start."""
+    from .services import quiz_availability, quiz_grade
+
+    user = request.user
+    if not user.is_authenticated or getattr(request, "is_preview", False):
+        return {"attempts": [], "open_attempt": None, "availability": None, "grade": None}
+    attempts = list(
+        Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).order_by("number")
+    )
+    open_attempt = next((a for a in attempts if a.state == Attempt.State.IN_PROGRESS), None)
+    return {
+        "attempts": attempts,
+        "open_attempt": open_attempt,
+        "availability": None if open_attempt else quiz_availability(quiz=quiz, user=user),
+        "grade": quiz_grade(user=user, quiz=quiz),
+        "questions_count": None,
+    }
+
+
+def review_allowed(quiz: QuizPage | None, timing_field: str, attempt: Attempt, now=None) -> bool:
+    """Whether feedback (or the right answers) of ``attempt`` may be shown now."""
+    if quiz is None:
+        return False
+    timing = getattr(quiz, timing_field)
+    if timing == ReviewTiming.NEVER:
+        return False
+    if timing == ReviewTiming.AFTER_CLOSE:
+        now = now or timezone.now()
+        return quiz.closes_at is not None and now >= quiz.closes_at
+    return attempt.state != Attempt.State.IN_PROGRESS
+
+
+@dataclass
+class ShownQuestion:
+    """One question of an attempt as the page shows it."""
+
+    position: int
+    mark: object
+    name: str
+    view: dict
+    answer: dict
+    state: str
+    fraction: object = None
+    checked: bool = False
+    feedback: list[str] = field(default_factory=list)
+    general_feedback: str = ""
+    correct: dict | None = None
+    details: dict = field(default_factory=dict)
+    comment: str = ""
+
+    def get_state_label(self) -> str:
+        from .models import Response
+
+        return Response.State(self.state).label
+
+    @property
+    def earned(self):
+        if self.fraction is None:
+            return None
+        return (self.mark * self.fraction).quantize(Decimal("0.01"))
+
+
+def shown_questions(attempt: Attempt, *, feedback: bool, answers: bool) -> list[ShownQuestion]:
+    """The attempt's questions; feedback and right answers only when allowed."""
+    from .grading import grade
+
+    shown = []
+    for response in attempt.responses.all():
+        stored = response.spec
+        item = ShownQuestion(
+            position=response.position,
+            mark=response.mark,
+            name=stored["name"],
+            view=learner_view(stored),
+            answer=response.answer,
+            state=response.state,
+            fraction=response.fraction,
+            checked=response.checked,
+            comment=response.grader_comment,
+        )
+        finished = attempt.state != Attempt.State.IN_PROGRESS
+        if (feedback and finished) or response.checked:
+            spec = spec_from_json(stored["spec"])
+            result = grade(spec, response.answer) if response.answer else None
+            item.feedback = result.feedback if result else []
+            item.details = result.details if result else {}
+            item.general_feedback = stored.get("general_feedback", "")
+            if answers and (finished or response.checked):
+                item.correct = correct_response(spec)
+                if spec.type == "match":
+                    texts = {c.id: c.match_text for c in spec.choices}
+                    item.correct["pair_texts"] = {
+                        key: texts[value] for key, value in item.correct["pairs"].items()
+                    }
+        shown.append(item)
+    return shown

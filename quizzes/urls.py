@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("<int:page_id>/start/", views.start, name="start"),
+    path("attempts/<int:attempt_id>/", views.attempt_view, name="attempt"),
+    path("attempts/<int:attempt_id>/review/", views.review, name="review"),
+]

@@ -1,0 +1,169 @@
+"""Learner views of a quiz: start, answer (autosaved), submit, review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import SavadError
+
+from . import services
+from .answers import answers_from_post
+from .models import Attempt, QuizPage
+from .selectors import review_allowed, shown_questions
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _error(request, error: SavadError, quiz=None):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": str(error.message)}, status=error.status)
+    return render(
+        request,
+        "quizzes/error.html",
+        {"message": error.message, "quiz": quiz},
+        status=error.status,
+    )
+
+
+def _quiz_for_learner(request, page_id: int) -> QuizPage:
+    quiz = get_object_or_404(QuizPage.objects.live().select_related("locale"), pk=page_id)
+    if not quiz.course.live:
+        raise Http404
+    access = quiz.access_for(request)
+    if not access.allowed:
+        raise SavadError(_("You must be enrolled in this course to take its quizzes."), status=403)
+    return quiz
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    attempt = (
+        Attempt.objects.filter(pk=attempt_id, user=request.user).select_related("quiz_page").first()
+    )
+    if attempt is None:
+        raise SavadError(_("This attempt does not exist or is not yours."), status=404)
+    return attempt
+
+
+def _localized_quiz(request, attempt: Attempt) -> QuizPage | None:
+    """The quiz in the active language (the attempt belongs to all its translations)."""
+    quiz = attempt.quiz_page
+    if quiz is None:
+        return QuizPage.objects.filter(translation_key=attempt.quiz_key).first()
+    return quiz.localized if quiz.live else quiz
+
+
+def _question_shapes(attempt: Attempt) -> list[dict]:
+    shapes = []
+    for response in attempt.responses.all():
+        spec = response.spec["spec"]
+        shapes.append(
+            {
+                "position": response.position,
+                "type": spec["type"],
+                "single": spec.get("single", True),
+                "gap_types": {str(g["number"]): g["type"] for g in spec.get("gaps", [])},
+                "stored": response.spec,
+            }
+        )
+    return shapes
+
+
+@require_POST
+@login_required
+def start(request, page_id: int):
+    try:
+        quiz = _quiz_for_learner(request, page_id)
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except SavadError as error:
+        return _error(request, error)
+    return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
+
+
+@login_required
+def attempt_view(request, attempt_id: int):
+    try:
+        attempt = _own_attempt(request, attempt_id)
+    except SavadError as error:
+        return _error(request, error)
+    if request.method != "POST" and attempt.state == Attempt.State.IN_PROGRESS and attempt.deadline:
+        attempt = services.close_overdue_attempt(attempt)  # late POSTs get told why first
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    quiz = _localized_quiz(request, attempt)
+    if request.method == "POST":
+        return _post_answers(request, attempt, quiz)
+    immediate = quiz is not None and quiz.feedback_timing == "immediately"
+    questions = shown_questions(
+        attempt, feedback=True, answers=quiz is not None and quiz.answers_timing == "immediately"
+    )
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "questions": questions,
+            "immediate": immediate,
+            "seconds_left": (
+                max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+                if attempt.deadline
+                else None
+            ),
+        },
+    )
+
+
+def _post_answers(request, attempt: Attempt, quiz):
+    action = request.POST.get("action", "save")
+    try:
+        answers = answers_from_post(_question_shapes(attempt), request.POST)
+        if action == "submit":
+            services.attempt_submit(user=request.user, attempt_id=attempt.pk, answers=answers)
+        else:
+            check = request.POST.get("check")
+            services.attempt_save(
+                user=request.user,
+                attempt_id=attempt.pk,
+                answers=answers,
+                check=int(check) if check and check.isdigit() else None,
+            )
+    except SavadError as error:
+        return _error(request, error, quiz)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "saved_at": timezone.now().isoformat()})
+    if action == "submit":
+        messages.success(request, _("Your attempt was submitted."))
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    messages.success(request, _("Your answers were saved."))
+    return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
+
+
+@login_required
+def review(request, attempt_id: int):
+    try:
+        attempt = _own_attempt(request, attempt_id)
+    except SavadError as error:
+        return _error(request, error)
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
+    quiz = _localized_quiz(request, attempt)
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "questions": shown_questions(
+                attempt,
+                feedback=review_allowed(quiz, "feedback_timing", attempt),
+                answers=review_allowed(quiz, "answers_timing", attempt),
+            ),
+        },
+    )
