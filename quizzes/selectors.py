@@ -12,7 +12,7 @@ from .specs import learner_view, spec_from_json
 
 def quiz_context(*, quiz: QuizPage, request) -> dict:
     """The quiz page: the learner's attempts, the open one, whether a new one may start."""
-    from .services import quiz_availability, quiz_grade
+    from .services import grade_from_scores, quiz_availability
 
     user = request.user
     if not user.is_authenticated or getattr(request, "is_preview", False):
@@ -24,9 +24,13 @@ def quiz_context(*, quiz: QuizPage, request) -> dict:
     return {
         "attempts": attempts,
         "open_attempt": open_attempt,
-        "availability": None if open_attempt else quiz_availability(quiz=quiz, user=user),
-        "grade": quiz_grade(user=user, quiz=quiz),
-        "questions_count": None,
+        "availability": (
+            None if open_attempt else quiz_availability(quiz=quiz, user=user, used=len(attempts))
+        ),
+        "grade": grade_from_scores(
+            quiz.grading_method,
+            [a.score for a in attempts if a.state == Attempt.State.FINISHED],
+        ),
     }
 
 

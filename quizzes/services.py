@@ -41,15 +41,16 @@ class Availability:
     reason: str = ""
 
 
-def quiz_availability(*, quiz: QuizPage, user, now=None) -> Availability:
-    """Whether ``user`` may start a new attempt now, and why not."""
+def quiz_availability(*, quiz: QuizPage, user, now=None, used: int | None = None) -> Availability:
+    """Whether ``user`` may start a new attempt now, and why not (``used``: attempts so far)."""
     now = now or timezone.now()
     if quiz.opens_at and now < quiz.opens_at:
         return Availability(False, _("This quiz is not open yet."))
     if quiz.closes_at and now >= quiz.closes_at:
         return Availability(False, _("This quiz is closed."))
     if quiz.attempts_allowed:
-        used = Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).count()
+        if used is None:
+            used = Attempt.objects.filter(user=user, quiz_key=quiz.translation_key).count()
         if used >= quiz.attempts_allowed:
             return Availability(False, _("You have used all your attempts at this quiz."))
     return Availability(True)
@@ -291,9 +292,13 @@ def quiz_grade(*, user, quiz: QuizPage) -> Decimal | None:
         .order_by("number")
         .values_list("score", flat=True)
     )
+    return grade_from_scores(quiz.grading_method, scores)
+
+
+def grade_from_scores(method: str, scores: list[Decimal]) -> Decimal | None:
+    """Combine attempt scores (oldest first) by a quiz's grading method."""
     if not scores:
         return None
-    method = quiz.grading_method
     if method == GradingMethod.LAST:
         return scores[-1]
     if method == GradingMethod.FIRST:
@@ -304,8 +309,11 @@ def quiz_grade(*, user, quiz: QuizPage) -> Decimal | None:
 
 
 def _report_progress(attempt: Attempt, quiz: QuizPage, pass_mark: Decimal) -> None:
-    from courses.selectors import course_syllabus
+    """Feed the quiz grade to the progress core (for learners; teachers' tries don't count)."""
+    from courses.selectors import course_syllabus, is_enrolled
 
+    if not is_enrolled(user=attempt.user, course=quiz.course):
+        return
     overall = quiz_grade(user=attempt.user, quiz=quiz)
     if overall is None:
         return
