@@ -35,3 +35,34 @@ def test_page_benchmark_runs_and_reports_warm_pages_within_ten_queries():
         assert row["requests_per_s"] > 0, (page, row)
         assert 0 < row["mean_ms"] <= row["p95_ms"], (page, row)  # p95 of 5 is the slowest
     assert summary["max_rss_mb"] > 0
+
+
+def test_quiz_benchmark_grades_everything_and_keeps_quiz_page_queries_flat():
+    # As for pages.py: DATABASE_URL is kept, the bench makes its own throwaway database.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "bench/quizzes.py", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # a wrong grade or score exits 1
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["database"] in {"sqlite", "postgresql"}
+    assert summary["responses"] == sum(summary["response_states"].values()) == 400
+    assert set(summary["response_states"]) == {"correct", "partial", "incorrect", "unanswered"}
+    assert summary["responses_graded_per_s"] > 0
+    assert summary["attempt_submits"] == 10
+    assert summary["attempt_submits_per_s"] > 0
+    assert summary["queries_flat"] is True
+    for page in ("quiz_page", "attempt_page"):
+        queries = summary[f"{page}_queries"]
+        assert set(queries) == {"10", "50"}, (page, queries)
+        assert queries["10"] == queries["50"], (page, queries)  # no query per question
+        assert 0 < queries["10"] <= WARM_BUDGET, (page, queries)
+        assert all(ms > 0 for ms in summary[f"{page}_ms"].values()), page
+    submit = summary["submit_queries"]
+    assert submit["50"] <= submit["10"] + 2, submit  # a submit grades in bulk, too
