@@ -24,6 +24,8 @@ from wagtail.search import index
 
 from courses.models import ActivityPage
 
+from .forms import QuizPageForm
+
 
 class QuestionType(models.TextChoices):
     MULTICHOICE = "multichoice", _("Multiple choice")
@@ -146,12 +148,13 @@ class Question(index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        from .specs import QuestionDefinitionError, validate_question
+        if self.type == "cloze":  # other types: QuestionForm checks the answers as submitted
+            from .specs import QuestionDefinitionError, validate_question
 
-        try:
-            validate_question(self, choices=list(self.choices.all()))
-        except QuestionDefinitionError as error:
-            raise ValidationError(error.message) from error
+            try:
+                validate_question(self, choices=[])
+            except QuestionDefinitionError as error:
+                raise ValidationError(error.message) from error
 
 
 class Choice(Orderable):
@@ -160,7 +163,11 @@ class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.TextField(
         _("text"),
-        help_text=_("The choice, accepted answer, number, matching sub-question or item."),
+        blank=True,
+        help_text=_(
+            "The choice, accepted answer, number, matching sub-question (empty for an extra "
+            "answer) or item."
+        ),
     )
     match_text = models.CharField(
         _("matches"), max_length=500, blank=True, help_text=_("Matching: the right-hand answer.")
@@ -266,6 +273,7 @@ class QuizPage(ActivityPage):
         *Page.settings_panels,
     ]
     template = "quizzes/quiz_page.html"
+    base_form_class = QuizPageForm
 
     class Meta:
         verbose_name = _("quiz")
