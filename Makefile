@@ -58,9 +58,11 @@ migrate: install
 
 # After changing learner-facing strings: refresh both catalogues, then translate the new fa entries.
 messages-update: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l fa -l en --no-obsolete -v0 \
+	$(BIN)/python manage.py makemessages -l fa --keep-pot --no-obsolete -v0 \
 		--ignore=.venv --ignore=node_modules --ignore=static_build --ignore=tests
-	msgen --force-po -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	msginit --no-translator --locale=en.UTF-8 --input=locale/django.pot \
+		--output-file=locale/en/LC_MESSAGES/django.po
+	rm locale/django.pot
 	@msgattrib --untranslated locale/fa/LC_MESSAGES/django.po | grep -c '^msgid' \
 		| xargs -I{} echo "fa: {} entries (header included) still need a translation"
 

@@ -67,7 +67,10 @@ def seed(*, courses: bool = True) -> SeedReport:
 
     catalogues = seed_catalogues(homes=homes, report=report)
     if courses:
+        from quizzes.demo import seed_quiz
+
         seed_courses(catalogues=catalogues, report=report)
+        seed_quiz(report)
     return report
 
 

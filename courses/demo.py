@@ -345,7 +345,7 @@ def seed_courses(*, catalogues: dict[str, Page], report) -> None:
     glossary = _ensure_glossary(locales, report)
     catalogue = catalogues
     teacher = get_user_model().objects.filter(username="teacher").first()
-    for index, spec in enumerate(COURSES):
+    for spec in COURSES:
         fields = {
             code: {
                 "title": spec[code]["title"],
@@ -372,7 +372,7 @@ def seed_courses(*, catalogues: dict[str, Page], report) -> None:
                 page.competences.set(competences)
                 page.save_revision().publish()
         services.course_ensure_editors_group(
-            course=course["fa"], owners=[teacher] if teacher and index == 0 else []
+            course=course["fa"], owners=[teacher] if teacher else []
         )
         services.course_ensure_editors_group(course=course["en"])
         module = None

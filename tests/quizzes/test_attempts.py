@@ -63,9 +63,7 @@ def right_answers(html: str) -> dict:
     return data
 
 
-def test_a_learner_takes_a_quiz_resumes_after_a_reload_and_sees_the_review(
-    client, course, learner
-):
+def test_a_learner_takes_a_quiz_resumes_after_a_reload_and_sees_the_review(client, course, learner):
     quiz = make_quiz(course)
     url = start(client, quiz)
     html = client.get(url).content.decode()

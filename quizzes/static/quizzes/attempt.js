@@ -21,7 +21,8 @@
     var data = new FormData(form);
     data.set("action", "save");
     try { localStorage.setItem(storageKey, JSON.stringify(fields())); } catch (e) { /* private mode */ }
-    return fetch(form.action || window.location.href, {
+    // Not form.action: the submit buttons are named "action" and would shadow it.
+    return fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
