@@ -43,12 +43,16 @@ def fresh_catalogues(tmp_path_factory):
 @pytest.mark.parametrize("language", ["fa", "en"])
 def test_catalogue_has_no_untranslated_or_fuzzy_messages(fresh_catalogues, language):
     po = fresh_catalogues / language / "LC_MESSAGES" / "django.po"
-    stats = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr.strip().splitlines()[-1]  # the statistics line, after any header warnings
+    stats = (
+        subprocess.run(
+            ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stderr.strip()
+        .splitlines()[-1]
+    )  # the statistics line, after any header warnings
     assert "untranslated" not in stats and "fuzzy" not in stats, (
         f"{language}: {stats.strip()}\n"
         + subprocess.run(
