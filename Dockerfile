@@ -1,7 +1,7 @@
 # Savad production image: gunicorn serves the site; the same image runs the Celery worker and beat.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY scripts/build-assets.mjs scripts/
 RUN npm run --silent build

@@ -9,6 +9,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from content.blocks import H5PBlock
+
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 
 
@@ -163,3 +165,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     )
     document = DocumentBlock(label=_("Downloadable document"))
     key_points = KeyPointsBlock(label=_("Key points"))
+    h5p = H5PBlock(label=_("Interactive exercise (H5P)"))

@@ -132,7 +132,12 @@ class CoursePage(SavadPage):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CatalogueIndexPage"]
-    subpage_types = ["courses.ModulePage", "courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = [
+        "courses.ModulePage",
+        "courses.LessonPage",
+        "quizzes.QuizPage",
+        "content.H5PActivityPage",
+    ]
 
     class Meta:
         verbose_name = _("course")
@@ -163,7 +168,7 @@ class ModulePage(SavadPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "content.H5PActivityPage"]
 
     class Meta:
         verbose_name = _("module")

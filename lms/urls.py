@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("h5p/", include("content.urls")),
 ]
 
 if settings.MEDIA_URL.startswith("/"):  # local storage: media pass the access check in core.media

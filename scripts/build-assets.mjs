@@ -12,6 +12,9 @@ const files = [
   ["vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Regular.woff2"],
   ["vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2", "vazirmatn/Vazirmatn-Bold.woff2"],
   ["vazirmatn/OFL.txt", "vazirmatn/OFL.txt"],
+  // The H5P player: its whole dist/ folder (bundles, styles, fonts, images, licence notes).
+  ["h5p-standalone/dist", "h5p-standalone"],
+  ["h5p-standalone/LICENSE", "h5p-standalone/LICENSE"],
 ];
 
 rmSync(out, { recursive: true, force: true });
@@ -22,6 +25,6 @@ for (const [from, to] of files) {
     process.exit(1);
   }
   mkdirSync(dirname(join(out, to)), { recursive: true });
-  cpSync(source, join(out, to));
+  cpSync(source, join(out, to), { recursive: true });
 }
 console.log(`build-assets: copied ${files.length} files into static_build/vendor/`);

@@ -1,0 +1,41 @@
+"""Put a real .h5p package into storage for player tests (unpacked the plain way).
+
+The import pipeline has its own tests; player tests only need a package that is ready.
+"""
+
+import json
+import zipfile
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from content.h5p.validation import is_ignored
+from content.models import H5PPackage
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "h5p"
+
+
+def install(name: str = "multichoice.h5p") -> H5PPackage:
+    path = FIXTURES / name
+    package = H5PPackage.objects.create(title="", status=H5PPackage.Status.READY)
+    package.upload.save(name, ContentFile(path.read_bytes()), save=False)
+    with zipfile.ZipFile(path) as archive:
+        for entry in archive.infolist():
+            if entry.is_dir() or is_ignored(entry.filename):
+                continue
+            top = entry.filename.split("/")[0]
+            if entry.filename == "h5p.json" or top == "content":
+                target = f"{package.content_dir}/{entry.filename}"
+            elif "/" in entry.filename:
+                target = f"h5p/libraries/{entry.filename}"
+            else:
+                continue
+            if not default_storage.exists(target):
+                default_storage.save(target, ContentFile(archive.read(entry)))
+        h5p_json = json.loads(archive.read("h5p.json"))
+    package.h5p_json = h5p_json
+    package.title = h5p_json["title"]
+    package.main_library = h5p_json["mainLibrary"]
+    package.save()
+    return package
