@@ -295,3 +295,18 @@ def test_random_questions_are_drawn_from_the_category_without_repeats(course, le
     drawn = list(attempt.responses.values_list("question_id", flat=True))
     assert len(drawn) == 4 and len(set(drawn)) == 4 and drawn[0] == pool[0].pk
     assert attempt.max_marks == 4
+
+
+def test_answers_to_questions_outside_the_attempt_are_refused_by_the_service(course, learner):
+    quiz = make_quiz(course)
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    services.attempt_save(user=learner, attempt_id=attempt.pk, answers={3: {"text": "کروم"}})
+
+    for forged in ({99: {"text": "x"}}, {"3": {"text": "y"}, "not-a-number": {}}):
+        with pytest.raises(services.QuizError) as refused:
+            services.attempt_submit(user=learner, attempt_id=attempt.pk, answers=forged)
+        assert refused.value.status == 400 and "تلاش" in refused.value.message  # in Persian
+
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
+    assert Response.objects.get(attempt=attempt, position=3).answer == {"text": "کروم"}
