@@ -26,7 +26,9 @@ class PlayerGrant:
 
 
 def issue_token(*, user, page, package: H5PPackage) -> str:
-    return signing.dumps([user.pk, page.pk, str(package.uuid)], salt=TOKEN_SALT, compress=True)
+    """A player token; ``page`` None for an admin preview (files only: no state, no results)."""
+    page_id = page.pk if page is not None else 0
+    return signing.dumps([user.pk, page_id, str(package.uuid)], salt=TOKEN_SALT, compress=True)
 
 
 def read_token(token: str, *, user) -> PlayerGrant | None:

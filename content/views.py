@@ -96,11 +96,29 @@ def play(request, page_id: int, package_uuid):
         return redirect_to_login(request.get_full_path())
     if not access.allowed:
         return HttpResponseForbidden(_("Enrol in the course to open this exercise."))
+    return _render_player(request, package=package, page=page)
+
+
+@xframe_options_sameorigin
+@csp_replace(PLAYER_CSP)
+@require_safe
+def preview(request, package_uuid):
+    """The player for teachers and admins checking a package (nothing is recorded)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("content.view_h5ppackage"):
+        return HttpResponseForbidden(_("You may not preview H5P packages."))
+    package = get_object_or_404(H5PPackage, uuid=package_uuid)
+    if not package.is_ready:
+        raise Http404
+    return _render_player(request, package=package, page=None)
+
+
+def _render_player(request, *, package: H5PPackage, page):
     token = issue_token(user=request.user, page=page, package=package)
-    state = H5PUserData.objects.filter(
-        user=request.user, package=package, activity_key=page.translation_key
-    )
-    language = (package.h5p_json.get("language") or page.locale.language_code).split("-")[0]
+    language = (package.h5p_json.get("language") or "").split("-")[0]
+    if page is not None and language in {"", "und"}:
+        language = page.locale.language_code
     config = {
         "id": f"savad-{package.pk}",
         "h5pJsonPath": reverse("h5p:content", args=[token, "h5p.json"]).removesuffix("/h5p.json"),
@@ -108,32 +126,42 @@ def play(request, page_id: int, package_uuid):
         "frameJs": _static("vendor/h5p-standalone/frame.bundle.js"),
         "frameCss": _static("vendor/h5p-standalone/styles/h5p.css"),
         "frame": False,
-        "saveFreq": 15,
-        "user": {
-            "name": request.user.get_full_name() or request.user.get_username(),
-            "mail": f"learner-{request.user.pk}@users.savad.invalid",
-        },
-        "ajax": {
-            "contentUserDataUrl": reverse("h5p:state", args=[token, "DATATYPE", "SUBCONTENT"])
-            .replace("DATATYPE", ":dataType")
-            .replace("SUBCONTENT", ":subContentId"),
-        },
-        "contentUserData": [
-            {"dataType": row.data_type, "previousState": row.data, "subContentId": "*"}
-            for row in state
-            if row.sub_content_id == "0"
-        ],
-        "xAPIObjectIRI": request.build_absolute_uri(page.url or "/"),
     }
+    if page is not None:
+        state = H5PUserData.objects.filter(
+            user=request.user, package=package, activity_key=page.translation_key
+        )
+        config.update(
+            {
+                "saveFreq": 15,
+                "user": {
+                    "name": request.user.get_full_name() or request.user.get_username(),
+                    "mail": f"learner-{request.user.pk}@users.savad.invalid",
+                },
+                "ajax": {
+                    "contentUserDataUrl": reverse(
+                        "h5p:state", args=[token, "DATATYPE", "SUBCONTENT"]
+                    )
+                    .replace("DATATYPE", ":dataType")
+                    .replace("SUBCONTENT", ":subContentId"),
+                },
+                "contentUserData": [
+                    {"dataType": row.data_type, "previousState": row.data, "subContentId": "*"}
+                    for row in state
+                    if row.sub_content_id == "0"
+                ],
+                "xAPIObjectIRI": request.build_absolute_uri(page.url or "/"),
+            }
+        )
     return render(
         request,
         "content/player.html",
         {
             "config": config,
-            "xapi_url": reverse("h5p:xapi", args=[token]),
+            "xapi_url": reverse("h5p:xapi", args=[token]) if page is not None else "",
             "title": package.title,
             "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
-            "language": language,
+            "language": language or "en",
         },
     )
 

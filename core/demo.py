@@ -67,10 +67,12 @@ def seed(*, courses: bool = True) -> SeedReport:
 
     catalogues = seed_catalogues(homes=homes, report=report)
     if courses:
+        from content.demo import seed_h5p
         from quizzes.demo import seed_quiz
 
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
+        seed_h5p(report)
     return report
 
 

@@ -66,3 +66,20 @@ def test_quiz_benchmark_grades_everything_and_keeps_quiz_page_queries_flat():
         assert all(ms > 0 for ms in summary[f"{page}_ms"].values()), page
     submit = summary["submit_queries"]
     assert submit["50"] <= submit["10"] + 2, submit  # a submit grades in bulk, too
+
+
+def test_h5p_import_benchmark_places_every_file():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "bench/h5p_import.py", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["files"] == summary["files_placed"] > 0
+    assert summary["import_s"] > 0 and summary["unzip_t_s"] >= 0
+    assert summary["peak_rss_mb"] > 0

@@ -217,3 +217,10 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# H5P
+# Where package imports unpack before moving finished folders into place. Empty: MEDIA_ROOT's
+# h5p/tmp/ (on the media's file system, so that a folder is placed with one rename).
+H5P_WORK_DIR = env.str("H5P_WORK_DIR", default="")
+# Largest .h5p file the upload form accepts (bytes).
+H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)

@@ -221,3 +221,21 @@ def test_an_h5p_block_in_a_lesson_plays_for_enrolled_learners(client, setup):
     src = reverse("h5p:play", args=[lesson.pk, package.uuid])
     assert f'src="{src}"' in html and 'title="تمرین"' in html
     assert client.get(src).status_code == 200
+
+
+def test_admins_preview_a_package_and_nothing_is_recorded(client, setup):
+    _built, package, _page, _learner = setup
+    preview = reverse("h5p:preview", args=[package.uuid])
+    assert client.get(preview).status_code == 403  # a learner may not
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(preview)
+    assert response.status_code == 200
+    html = response.content.decode()
+    config = json.loads(
+        re.search(r'id="h5p-config" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert "ajax" not in config and 'data-xapi-url=""' in html
+    token = config["h5pJsonPath"].rsplit("/", 1)[1]
+    assert client.get(config["h5pJsonPath"] + "/h5p.json").status_code == 200
+    assert post(client, reverse("h5p:xapi", args=[token]), statement(package)).status_code == 404
+    assert H5PResult.objects.count() == 0

@@ -10,11 +10,17 @@ from content.h5p.validation import LibraryRef, validate_package
 
 
 def available_libraries() -> tuple[LibraryRef, ...]:
-    """Libraries already installed, which packages may depend on without bundling them.
+    """Libraries already in the store, which packages may depend on without bundling them.
 
-    None yet: the H5P library store will provide them.
+    Checking a file needs no database: if the store cannot be read (a database that is not
+    migrated or not reachable, or database access not allowed here), there are none.
     """
-    return ()
+    from content.services import store_libraries
+
+    try:
+        return tuple(store_libraries())
+    except Exception:  # the reasons above; the check itself does not depend on the store
+        return ()
 
 
 class Command(BaseCommand):

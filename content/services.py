@@ -1,0 +1,582 @@
+"""H5P packages: upload, import (check, unpack, place), replace, retry and delete.
+
+An upload is stored as it is (``h5p/uploads/``) and imported in the background
+(``tasks.import_package``): the package is checked with ``validate_package`` (nothing is unpacked
+from a package with problems), then unpacked into a work folder named after the package's uuid,
+entry by entry in chunks with the sizes checked again while writing. Finished folders are placed
+in one step each (``content.storage.put_tree``): first the libraries the store lacks
+(``h5p/libraries/<machineName>-<major>.<minor>/``, stored once and shared by every package,
+recorded as ``H5PLibrary`` rows), then the package's ``h5p.json`` and ``content/`` at
+``package.content_dir``. Then the row is marked ready. Whatever goes wrong, the package's content
+folder is not left half-written and the work folder is removed; a crashed worker leaves only a
+work folder, which the next attempt (the task delivered again, or ``package_retry``) removes
+before it starts over.
+
+Replacing the file of a ready package keeps the package ready with its old content while the
+new file is imported (``progress`` below 100 says a replacement is under way); the new content
+then takes the old one's place in one step. If the new file is refused, the old content stays
+and ``errors`` says why.
+"""
+
+import json
+import logging
+import os
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import storage
+from .h5p.limits import Limits
+from .h5p.validation import LibraryRef, PackageReport, is_ignored, validate_package
+from .models import H5PLibrary, H5PPackage
+
+logger = logging.getLogger(__name__)
+
+Status = H5PPackage.Status
+LIBRARIES_DIR = "h5p/libraries"
+CHUNK = 256 * 1024
+# Progress (%) at each step; unpacking moves it from EXTRACT_FROM to EXTRACT_TO by bytes written.
+PROGRESS_VALIDATING = 5
+PROGRESS_EXTRACT_FROM = 10
+PROGRESS_EXTRACT_TO = 90
+PROGRESS_PLACING = 95
+PROGRESS_STEP = 2  # write the row when the progress moved this much
+BUSY_STATES = (Status.PENDING, Status.VALIDATING, Status.EXTRACTING)
+
+
+class ImportFailure(Exception):
+    """The import stops for a reason the uploader should read (stored in ``errors``)."""
+
+    def __init__(self, code: str, message: str, path: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.path = code, message, path
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "message": self.message, "path": self.path}
+
+
+class PackageBusy(Exception):
+    """The package is being imported right now; it cannot be replaced meanwhile."""
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+def store_libraries() -> list[LibraryRef]:
+    """Every library version in the shared store."""
+    rows = H5PLibrary.objects.order_by("machine_name", "major_version", "minor_version")
+    return [
+        LibraryRef(row.machine_name, row.major_version, row.minor_version, row.patch_version)
+        for row in rows
+    ]
+
+
+def is_replacing(package: H5PPackage) -> bool:
+    """True while a new file for a ready package is being imported."""
+    return package.status == Status.READY and package.progress < 100
+
+
+def stale_after() -> float:
+    """Seconds without a sign of life after which an import is taken for dead."""
+    default = (getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600) + 60
+    return float(getattr(settings, "H5P_STALE_AFTER", default))
+
+
+def is_busy(package: H5PPackage) -> bool:
+    """True while an import (or replacement) of the package is queued or running.
+
+    An import that has shown no progress for ``stale_after()`` seconds (its worker died, its
+    message was lost) no longer counts: the package may then be retried or replaced.
+    """
+    if package.status not in BUSY_STATES and not is_replacing(package):
+        return False
+    age = (timezone.now() - package.updated_at).total_seconds() if package.updated_at else 0
+    return age < stale_after()
+
+
+# --- Upload, replace, retry, delete ----------------------------------------------------------
+
+
+def enqueue_import(package_id: int, **kwargs) -> None:
+    """Send the import to the task queue (run at once when Celery is eager)."""
+    from . import tasks
+
+    tasks.import_package.delay(package_id, **kwargs)
+
+
+def _enqueue_on_commit(package_id: int, **kwargs) -> None:
+    kwargs.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
+    transaction.on_commit(lambda: enqueue_import(package_id, **kwargs))
+
+
+def _upload_name(package: H5PPackage) -> str:
+    """Where a new upload of ``package`` goes (``h5p/uploads/<uuid>.h5p``, then ``…_abc1234``)."""
+    return package.upload.field.generate_filename(package, f"{package.uuid}.h5p")
+
+
+def package_create(*, upload, title: str = "", user=None, enqueue: bool = True) -> H5PPackage:
+    """Store an uploaded ``.h5p`` file as a new pending package and queue its import.
+
+    ``upload`` is an ``UploadedFile`` or ``File``; the storage copies it in chunks (or moves
+    Django's temporary upload file). The import is queued once the transaction commits;
+    ``enqueue=False`` leaves it to the caller (``package_import``).
+    """
+    package = H5PPackage(
+        title=(title or "").strip()[:255],
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    package.upload.name = default_storage.save(_upload_name(package), upload)
+    try:
+        package.save()
+    except BaseException:
+        default_storage.delete(package.upload.name)
+        raise
+    if enqueue:
+        _enqueue_on_commit(package.pk)
+    return package
+
+
+def package_replace(package: H5PPackage, upload, *, title: str | None = None) -> H5PPackage:
+    """Import a new file for ``package``; raises ``PackageBusy`` while an import is running.
+
+    A ready package stays ready, with its old content, until the new file is imported; a
+    package that never became ready simply starts over with the new file.
+    """
+    package.refresh_from_db()
+    if is_busy(package):
+        raise PackageBusy(_("This package is being imported; wait until that has finished."))
+    if title is not None:
+        package.title = title.strip()[:255]
+    name = default_storage.save(_upload_name(package), upload)
+    if package.status == Status.READY:
+        package.progress, package.errors = 0, []
+        package.save(update_fields=["title", "progress", "errors", "updated_at"])
+        _enqueue_on_commit(package.pk, upload_name=name)
+        return package
+    old_upload = package.upload.name
+    package.upload.name = name
+    package.status, package.progress, package.errors = Status.PENDING, 0, []
+    package.save()
+    if old_upload and old_upload != name:
+        transaction.on_commit(lambda: default_storage.delete(old_upload))
+    _enqueue_on_commit(package.pk)
+    return package
+
+
+def package_retry(package: H5PPackage) -> H5PPackage:
+    """Import the package's file again from the start (after a failure or a dead worker).
+
+    A ready package is left alone, except that a replacement that died is given up (the
+    package keeps its content).
+    """
+    package.refresh_from_db()
+    if package.status == Status.READY:
+        if is_replacing(package):
+            _update(package, progress=100)
+        return package
+    _update(package, status=Status.PENDING, progress=0, errors=[])
+    _enqueue_on_commit(package.pk)
+    return package
+
+
+def package_delete(package: H5PPackage) -> None:
+    """Delete the package, its content folder and its upload. Libraries stay (shared)."""
+    content_dir, upload, key = package.content_dir, package.upload.name, str(package.uuid)
+    package.delete()
+
+    def remove_files():
+        storage.delete_tree(content_dir)
+        if upload:
+            default_storage.delete(upload)
+        storage.clear_work_dirs(key)
+
+    transaction.on_commit(remove_files)
+
+
+def ensure_h5p_permissions() -> None:
+    """Give the Teachers group add/change/view on H5P packages (idempotent).
+
+    Meant for ``post_migrate`` of the content app; creates the permissions first in case auth's
+    own ``post_migrate`` has not run yet.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from courses.services import TEACHERS_GROUP
+
+    create_permissions(apps.get_app_config("content"), verbosity=0)
+    teachers, _created = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    codenames = [f"{action}_h5ppackage" for action in ("add", "change", "view")]
+    teachers.permissions.add(
+        *Permission.objects.filter(content_type__app_label="content", codename__in=codenames)
+    )
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def _update(package: H5PPackage, **fields) -> bool:
+    """Write ``fields`` (and ``updated_at``) to the row at once, and to ``package``.
+
+    False if the row is gone (the package was deleted).
+    """
+    fields["updated_at"] = timezone.now()
+    found = H5PPackage.objects.filter(pk=package.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(package, name, value)
+    return bool(found)
+
+
+def package_import(
+    package_id: int, *, upload_name: str | None = None, language: str | None = None
+) -> H5PPackage:
+    """Check, unpack and place the package's file (or, with ``upload_name``, its replacement).
+
+    Never raises for a bad package or a failed import: the package ends ready or failed, with
+    the reasons in ``errors`` (messages in ``language``, the uploader's; by default the active
+    one). Raises ``H5PPackage.DoesNotExist`` if the package was deleted.
+    """
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        try:
+            package = H5PPackage.objects.get(pk=package_id)
+        except H5PPackage.DoesNotExist:
+            if upload_name:
+                default_storage.delete(upload_name)
+            raise
+        if upload_name is not None:
+            if package.upload.name == upload_name or not default_storage.exists(upload_name):
+                return package  # delivered again after it was done (or given up)
+        elif package.status == Status.READY:
+            return package  # delivered again after it was done
+        return _Import(package, upload_name).run()
+
+
+class _Import:
+    def __init__(self, package: H5PPackage, upload_name: str | None):
+        self.package = package
+        self.key = str(package.uuid)
+        self.replacing = upload_name is not None
+        self.source = upload_name or package.upload.name
+        self.limits = Limits()
+        self.content_placed = False
+
+    # The steps ---------------------------------------------------------------------------
+
+    def run(self) -> H5PPackage:
+        storage.clear_work_dirs(self.key)  # left by a worker that died in the middle
+        if self.replacing:
+            self.set(progress=PROGRESS_VALIDATING, errors=[])
+        else:
+            self.set(status=Status.VALIDATING, progress=PROGRESS_VALIDATING, errors=[])
+        try:
+            with storage.local_copy(self.source, self.key) as archive:
+                report = validate_package(
+                    archive, available_libraries=store_libraries(), limits=self.limits
+                )
+                if not report.ok:
+                    return self.fail([problem.as_json() for problem in report.problems])
+                self.unpack_and_place(archive, report)
+        except ImportFailure as failure:
+            return self.fail([failure.as_json()])
+        except H5PPackage.DoesNotExist:
+            self.discard()
+            raise
+        except Exception as error:
+            if isinstance(error, FileNotFoundError) and not default_storage.exists(self.source):
+                logger.warning("H5P package %s: its file %s is missing", self.key, self.source)
+                message = _("The uploaded file is missing; upload it again.")
+                return self.fail([{"code": "upload_missing", "message": message, "path": None}])
+            logger.exception("H5P package %s could not be imported", self.key)
+            message = _(
+                "The package could not be unpacked (%(error)s). Try again; if it fails again, "
+                "tell the site's administrators."
+            ) % {"error": type(error).__name__}
+            return self.fail([{"code": "import_error", "message": message, "path": None}])
+        finally:
+            storage.clear_work_dirs(self.key)
+        return self.package
+
+    def unpack_and_place(self, archive: Path, report: PackageReport) -> None:
+        stored = {
+            (row.machine_name, row.major_version, row.minor_version)
+            for row in H5PLibrary.objects.filter(
+                machine_name__in={ref.machine_name for ref in report.libraries}
+            )
+        }
+        wanted = {
+            ref.folder: ref
+            for ref in report.libraries
+            if ref.key not in stored
+            or not storage.exists(f"{LIBRARIES_DIR}/{ref.folder}/library.json")
+        }
+        if not self.replacing:
+            self.set(status=Status.EXTRACTING, progress=PROGRESS_EXTRACT_FROM)
+        work = storage.make_work_dir(self.key)
+        extract(
+            archive,
+            work,
+            library_folders=set(wanted),
+            limits=self.limits,
+            on_progress=self.extract_progress,
+            throttle=float(getattr(settings, "H5P_EXTRACT_THROTTLE", 0) or 0),
+        )
+        self.set(progress=PROGRESS_PLACING)
+        for folder, ref in sorted(wanted.items()):
+            local = work / "libraries" / folder
+            metadata = _read_json(local / "library.json")
+            storage.put_tree(local, f"{LIBRARIES_DIR}/{folder}")  # False: placed by another
+            _register_library(ref, metadata)
+        content = work / "content"
+        content.mkdir(exist_ok=True)
+        storage.put_tree(content, self.package.content_dir, replace=True)
+        self.content_placed = True
+        self.finish(report)
+
+    def finish(self, report: PackageReport) -> None:
+        libraries = _libraries_for(report)
+        old_upload = None
+        with transaction.atomic():
+            package = H5PPackage.objects.select_for_update().get(pk=self.package.pk)
+            if self.replacing:
+                old_upload = package.upload.name
+                package.upload.name = self.source
+            package.status = Status.READY
+            package.progress = 100
+            package.errors = []
+            package.main_library = str(report.main_library) if report.main_library else ""
+            package.h5p_json = report.h5p_json or {}
+            if not package.title.strip():
+                package.title = report.title[:255]
+            package.save()
+            package.libraries.set(libraries)
+        if old_upload and old_upload != self.source:
+            default_storage.delete(old_upload)
+        self.package = package
+
+    # Failure -----------------------------------------------------------------------------
+
+    def fail(self, errors: list[dict]) -> H5PPackage:
+        if not self.replacing:
+            # A package that is not ready has no content worth keeping: remove anything this
+            # or an earlier, crashed attempt may have left at its content folder.
+            storage.delete_tree(self.package.content_dir)
+        if self.replacing:
+            # The package keeps its content and stays ready; ``errors`` says why the new file
+            # was refused. The refused file goes.
+            default_storage.delete(self.source)
+            self.set(progress=100, errors=errors)
+        else:
+            self.set(status=Status.FAILED, progress=0, errors=errors)
+        logger.info("H5P package %s refused: %s", self.key, ", ".join(e["code"] for e in errors))
+        return self.package
+
+    def discard(self) -> None:
+        """The package was deleted while it was imported: remove what this import placed."""
+        if self.content_placed:
+            storage.delete_tree(self.package.content_dir)
+        if self.replacing:
+            default_storage.delete(self.source)
+
+    # Progress ----------------------------------------------------------------------------
+
+    def set(self, **fields) -> None:
+        if not _update(self.package, **fields):
+            raise H5PPackage.DoesNotExist
+
+    def extract_progress(self, done: int, total: int) -> None:
+        span = PROGRESS_EXTRACT_TO - PROGRESS_EXTRACT_FROM
+        percent = PROGRESS_EXTRACT_FROM + int(span * min(done, total) / max(total, 1))
+        if percent >= self.package.progress + PROGRESS_STEP:
+            self.set(progress=percent)
+
+
+def _read_json(path: Path) -> dict:
+    with path.open(encoding="utf-8-sig") as handle:
+        value = json.load(handle)
+    return value if isinstance(value, dict) else {}
+
+
+def _register_library(ref: LibraryRef, metadata: dict) -> H5PLibrary:
+    """The store's row for ``ref``; created unless another import created it first."""
+    lookup = {
+        "machine_name": ref.machine_name,
+        "major_version": ref.major,
+        "minor_version": ref.minor,
+    }
+    title = metadata.get("title")
+    defaults = {
+        "patch_version": ref.patch or 0,
+        "title": title[:255] if isinstance(title, str) else "",
+        "metadata": metadata,
+    }
+    try:
+        with transaction.atomic():
+            library, _created = H5PLibrary.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:  # created by a parallel import between the lookup and the insert
+        library = H5PLibrary.objects.get(**lookup)
+    return library
+
+
+def _dependency_keys(metadata: dict) -> Iterable[tuple[str, int, int]]:
+    for field in ("preloadedDependencies", "dynamicDependencies"):
+        for item in metadata.get(field) or []:
+            if not isinstance(item, dict):
+                continue
+            try:
+                key = (
+                    str(item["machineName"]),
+                    int(item["majorVersion"]),
+                    int(item["minorVersion"]),
+                )
+            except (KeyError, TypeError, ValueError):
+                continue
+            yield key
+
+
+def _libraries_for(report: PackageReport) -> list[H5PLibrary]:
+    """The package's libraries: those it contains, and everything its content needs, from the
+    store (the dependencies of those, recursively)."""
+    rows = {
+        (row.machine_name, row.major_version, row.minor_version): row
+        for row in H5PLibrary.objects.all()
+    }
+    pending = [ref.key for ref in report.libraries] + [ref.key for ref in report.dependencies]
+    pending += list(_dependency_keys(report.h5p_json or {}))
+    found: dict[tuple, H5PLibrary] = {}
+    while pending:
+        key = pending.pop()
+        if key in found or key not in rows:
+            continue
+        found[key] = rows[key]
+        pending.extend(_dependency_keys(rows[key].metadata or {}))
+    return list(found.values())
+
+
+# --- Unpacking -------------------------------------------------------------------------------
+
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError)
+
+
+def _destination(name: str, library_folders: set[str]) -> str | None:
+    """Where an entry goes in the work folder; None for entries that are not used."""
+    if name == "h5p.json":
+        return "content/h5p.json"
+    parts = name.split("/")
+    if len(parts) < 2:
+        return None  # H5P ignores other top-level files
+    if parts[0] == "content":
+        return f"content/{name}"
+    if parts[0] in library_folders:
+        return f"libraries/{name}"
+    return None
+
+
+def _safe_path(root: Path, relative: str) -> Path:
+    """``root`` joined with ``relative``, refusing anything that could leave ``root``."""
+    parts = relative.split("/")
+    if (
+        relative.startswith("/")
+        or "\\" in relative
+        or "\x00" in relative
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        raise ImportFailure(
+            "unsafe_path",
+            _("The entry %(path)s has an unsafe name.") % {"path": relative},
+            relative,
+        )
+    return root.joinpath(*parts)
+
+
+def extract(
+    archive: Path,
+    work: Path,
+    *,
+    library_folders: set[str],
+    limits: Limits,
+    on_progress: Callable[[int, int], None] | None = None,
+    throttle: float = 0,
+) -> int:
+    """Unpack the used entries of a checked package into ``work``; return the bytes written.
+
+    ``h5p.json`` and ``content/…`` go to ``work/content/``, the files of ``library_folders`` to
+    ``work/libraries/<folder>/``. Each entry is copied in chunks and its size checked against
+    the declared size and the limits while it is written (the check before is not trusted on
+    its own); a damaged entry (bad CRC) stops the import. ``throttle`` sleeps that many seconds
+    after each file (only for tests that need a slow import).
+    """
+    written_total = 0
+    with zipfile.ZipFile(archive) as zf:
+        plan = []
+        for info in zf.infolist():
+            if info.is_dir() or is_ignored(info.filename):
+                continue
+            relative = _destination(info.filename, library_folders)
+            if relative is not None:
+                plan.append((info, _safe_path(work, relative)))
+        declared_total = sum(info.file_size for info, _target in plan)
+        if declared_total > limits.max_total_bytes:
+            raise _too_large(None, limits.max_total_bytes)
+        folders: set[Path] = set()
+        for info, target in plan:
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            written = 0
+            try:
+                with zf.open(info) as entry, _create(target) as output:
+                    while chunk := entry.read(CHUNK):
+                        written += len(chunk)
+                        written_total += len(chunk)
+                        if written > info.file_size:
+                            raise ImportFailure(
+                                "too_large_actual",
+                                _("The entry %(path)s is larger than it claims.")
+                                % {"path": info.filename},
+                                info.filename,
+                            )
+                        if written > limits.max_file_bytes:
+                            raise _too_large(info.filename, limits.max_file_bytes)
+                        if written_total > limits.max_total_bytes:
+                            raise _too_large(None, limits.max_total_bytes)
+                        output.write(chunk)
+                        if on_progress is not None:
+                            on_progress(written_total, declared_total)
+            except READ_ERRORS as error:
+                raise ImportFailure(
+                    "corrupt_entry",
+                    _("The entry %(path)s is damaged and cannot be read.")
+                    % {"path": info.filename},
+                    info.filename,
+                ) from error
+            if throttle:
+                time.sleep(throttle)
+    return written_total
+
+
+def _create(path: Path):
+    """Open a new file for writing; never follow a link or reuse an existing file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    return os.fdopen(os.open(path, flags, 0o644), "wb")
+
+
+def _too_large(path: str | None, limit: int) -> ImportFailure:
+    if path is None:
+        message = _("The package unpacks to more than %(limit)s.")
+    else:
+        message = _("The entry %(path)s unpacks to more than %(limit)s.")
+    return ImportFailure(
+        "too_large_actual",
+        message % {"path": path, "limit": filesizeformat(limit)},
+        path,
+    )
