@@ -1,10 +1,11 @@
 """A learner plays a real H5P multiple-choice package in Chromium; the score reaches progress."""
 
+import json
 import re
 
 import pytest
 
-from content.models import H5PActivityPage, H5PResult
+from content.models import H5PActivityPage, H5PResult, H5PUserData
 from courses.services import enrol
 from progress.models import ActivityProgress
 from tests.builders import build_course, publish
@@ -53,5 +54,18 @@ def test_learner_answers_a_real_multiple_choice_package_and_sees_the_score(
     progress = ActivityProgress.objects.get(user=learner, activity_key=activity.translation_key)
     assert progress.score == 1
 
+    # The player saves its state on the server as the learner goes (every 15 s here) ...
+    with page.expect_response(
+        lambda r: "/h5p/state/" in r.url and r.request.method == "POST", timeout=40_000
+    ) as saved:
+        pass
+    assert saved.value.ok
+    assert H5PUserData.objects.filter(user=learner, package=activity.package).exists()
+
+    # ... and a reload hands it back to the player, and shows the recorded score.
     page.reload()
     assert "۱۰۰" in page.locator("main").inner_text() or "100" in page.locator("main").inner_text()
+    frame = page.frame_locator("iframe[data-h5p-frame]")
+    config = json.loads(frame.locator("#h5p-config").text_content())
+    saved_state = H5PUserData.objects.get(user=learner, package=activity.package).data
+    assert config["contentUserData"][0]["previousState"] == saved_state
