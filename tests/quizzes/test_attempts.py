@@ -119,7 +119,8 @@ def test_the_attempt_page_gives_away_no_answers(client, course, learner):
     option_keys = re.findall(r'<option value="([0-9a-f]{10})">قبض', html)
     assert sub_keys and not set(sub_keys) & set(option_keys)
     rank_keys = re.findall(r'name="q6-rank-(\w+)"', html)
-    assert len(rank_keys) == 4 and all(not key.isdigit() for key in rank_keys)
+    assert len(rank_keys) == 4 and all(re.fullmatch(r"[0-9a-f]{10}", key) for key in rank_keys)
+    assert not set(rank_keys) & {"1", "2", "3", "4"}  # not the choice ids, which give the order
 
 
 def test_late_answers_are_refused_and_the_answers_saved_in_time_are_submitted(
