@@ -120,7 +120,7 @@ def _render_player(request, *, package: H5PPackage, page):
     if page is not None and language in {"", "und"}:
         language = page.locale.language_code
     config = {
-        "id": f"savad-{package.pk}",
+        "id": results.player_content_id(package),
         "h5pJsonPath": reverse("h5p:content", args=[token, "h5p.json"]).removesuffix("/h5p.json"),
         "librariesPath": reverse("h5p:library", args=["x"]).removesuffix("/x"),
         "frameJs": _static("vendor/h5p-standalone/frame.bundle.js"),
