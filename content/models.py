@@ -184,6 +184,7 @@ class H5PActivityPage(ActivityPage):
         FieldPanel("pass_mark"),
         FieldPanel("estimated_minutes"),
     ]
+    settings_panels = [*ActivityPage.scored_completion_panels, *Page.settings_panels]
     template = "content/h5p_activity_page.html"
 
     class Meta:

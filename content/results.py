@@ -135,7 +135,7 @@ def _feed_progress(page, user, parsed: dict) -> str | None:
     """Top-level results of an H5P activity page become its score (lessons keep their own)."""
     if not isinstance(page, H5PActivityPage) or not parsed["top_level"]:
         return None
-    activity = page.activity_ref(_activity_keys(page))
+    activity = page.activity_ref(_syllabus(page))
     if parsed["verb"] in SCORED_VERBS and parsed["scaled"] is not None:
         passed = parsed["success"]
         if page.pass_mark is not None:
@@ -148,7 +148,7 @@ def _feed_progress(page, user, parsed: dict) -> str | None:
     return None
 
 
-def _activity_keys(page) -> frozenset:
+def _syllabus(page):
     from courses.selectors import course_syllabus
 
-    return course_syllabus(page.course).activity_keys
+    return course_syllabus(page.course)

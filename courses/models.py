@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -186,6 +187,25 @@ class ActivityPage(SavadPage):
     """
 
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=10)
+    required_for_completion = models.BooleanField(
+        _("required to complete the course"),
+        default=True,
+        help_text=_(
+            "The course is completed when every required activity is done. "
+            "If no activity is required, all of them are."
+        ),
+    )
+    completion_min_score = models.PositiveSmallIntegerField(
+        _("minimum score to count (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "For quizzes and exercises: the score a learner needs for this activity to count "
+            "towards completing the course. Empty: finishing it (and passing, if it has a pass "
+            "mark) is enough."
+        ),
+    )
 
     parent_page_types = ["courses.CoursePage", "courses.ModulePage"]
     subpage_types: list[str] = []
@@ -248,11 +268,25 @@ class ActivityPage(SavadPage):
             )
         return response
 
-    def activity_ref(self, activity_keys: frozenset) -> ActivityRef:
+    completion_panels = [
+        MultiFieldPanel(
+            [FieldPanel("required_for_completion")], heading=_("Course completion")
+        )
+    ]
+    scored_completion_panels = [
+        MultiFieldPanel(
+            [FieldPanel("required_for_completion"), FieldPanel("completion_min_score")],
+            heading=_("Course completion"),
+        )
+    ]
+
+    def activity_ref(self, syllabus) -> ActivityRef:
+        """This activity for the progress core, with its course's completion rule."""
         return ActivityRef(
             activity_key=self.translation_key,
             course_key=self.course.translation_key,
-            course_activity_keys=activity_keys,
+            course_activity_keys=syllabus.required_keys,
+            min_scores=syllabus.min_scores,
         )
 
 
@@ -262,6 +296,7 @@ class LessonPage(ActivityPage):
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
+    settings_panels = [*ActivityPage.completion_panels, *Page.settings_panels]
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
     class Meta:

@@ -1,6 +1,7 @@
 """Reads for catalogue, course and lesson pages. Each function states its query cost."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
@@ -45,8 +46,17 @@ class SyllabusItem:
 
 @dataclass
 class Syllabus:
+    """A course's published modules and activities, and its completion rule.
+
+    ``required_keys`` are the activities that must be done to complete the course (all of
+    them when the teacher marked none as required); ``min_scores`` the scores (0–1) some of
+    them need to count.
+    """
+
     items: list[SyllabusItem]
     activities: list[Page]
+    required_keys: frozenset[UUID] = frozenset()
+    min_scores: dict[UUID, Decimal] = field(default_factory=dict)
 
     @property
     def activity_keys(self) -> frozenset[UUID]:
@@ -63,7 +73,8 @@ class Syllabus:
 
 
 def course_syllabus(course: Page) -> Syllabus:
-    """Published modules and activities of a course in tree order (cached; one query to build)."""
+    """Published modules and activities of a course in tree order, with its completion rule
+    (cached; two queries to build)."""
     return cached_content(f"syllabus:{course.pk}", lambda: _build_syllabus(course))
 
 
@@ -92,7 +103,30 @@ def _build_syllabus(course: Page) -> Syllabus:
         else:
             current_module = None
             items.append(item)
-    return Syllabus(items=items, activities=activities)
+    required, min_scores = _completion_rule(activities)
+    return Syllabus(
+        items=items, activities=activities, required_keys=required, min_scores=min_scores
+    )
+
+
+def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID, Decimal]]:
+    """Which activities complete the course, and with what score (one query)."""
+    if not activities:
+        return frozenset(), {}
+    ids = [page.pk for page in activities]
+    fields = ("translation_key", "required_for_completion", "completion_min_score")
+    queries = [
+        model.objects.filter(pk__in=ids).order_by().values_list(*fields)
+        for model in activity_models()
+    ]
+    rows = list(queries[0].union(*queries[1:], all=True)) if len(queries) > 1 else list(queries[0])
+    required = frozenset(key for key, is_required, _min in rows if is_required)
+    if not required:
+        required = frozenset(key for key, _req, _min in rows)
+    min_scores = {
+        key: Decimal(minimum) / 100 for key, _req, minimum in rows if minimum is not None
+    }
+    return required, min_scores
 
 
 def apply_statuses(syllabus: Syllabus, statuses: dict) -> None:
@@ -163,7 +197,7 @@ def lesson_context(*, activity: ActivityPage, course: CoursePage, request, acces
         "access": access,
         "activity_progress": current,
         "is_done": bool(current and current.status in DONE_STATUSES),
-        "activity_ref": activity.activity_ref(syllabus.activity_keys),
+        "activity_ref": activity.activity_ref(syllabus),
     }
 
 

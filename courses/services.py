@@ -22,6 +22,7 @@ from wagtail.models import (
 )
 
 from core.exceptions import SavadError
+from progress import signals
 
 from .models import CatalogueIndexPage, CoursePage, Enrolment, EnrolmentMode
 from .selectors import missing_prerequisites
@@ -50,11 +51,13 @@ def enrol(*, user, course: CoursePage, source=Enrolment.Source.SELF, by=None) ->
             )
     try:
         with transaction.atomic():
-            enrolment, _created = Enrolment.objects.get_or_create(
+            enrolment, created = Enrolment.objects.get_or_create(
                 user=user,
                 course_key=course.translation_key,
                 defaults={"source": source, "enrolled_by": by},
             )
+            if created:
+                signals.enrolled.send(__name__, user=user, course=course, enrolment=enrolment)
     except IntegrityError:  # a parallel request enrolled the same user first
         enrolment = Enrolment.objects.get(user=user, course_key=course.translation_key)
     return enrolment

@@ -67,7 +67,7 @@ def complete(request, page_id: int):
             course,
         )
     syllabus = course_syllabus(course)
-    record_completion(user=request.user, activity=lesson.activity_ref(syllabus.activity_keys))
+    record_completion(user=request.user, activity=lesson.activity_ref(syllabus))
     _previous, following = syllabus.neighbours(lesson)
     messages.success(request, _("Lesson marked as complete."))
     target = following or course

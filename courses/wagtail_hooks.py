@@ -81,3 +81,26 @@ def forget_catalogue_urls(sender, **kwargs):
     cache.delete_many(
         [CATALOGUE_URL_CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES]
     )
+
+
+# --- Privacy: a learner's enrolments in their data export (see core.privacy) ----------------
+
+
+@hooks.register("savad_user_data")
+def enrolment_data(user) -> dict:
+    from core.privacy import page_titles
+
+    from .models import Enrolment
+
+    enrolments = list(Enrolment.objects.filter(user=user).order_by("enrolled_at", "pk"))
+    titles = page_titles(e.course_key for e in enrolments)
+    rows = [
+        {
+            "course_key": e.course_key,
+            "course": titles.get(e.course_key, ""),
+            "source": e.get_source_display(),
+            "enrolled_at": e.enrolled_at,
+        }
+        for e in enrolments
+    ]
+    return {"enrolments.csv": rows}

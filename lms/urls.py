@@ -18,6 +18,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("h5p/", include("content.urls")),
+    path("xapi/", include("lrs.urls")),
+    path("verify/", include("certificates.urls_public")),
 ]
 
 if settings.MEDIA_URL.startswith("/"):  # local storage: media pass the access check in core.media
@@ -30,6 +32,9 @@ urlpatterns += i18n_patterns(
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("search/", search, name="search"),
+    path("dashboard/", include("dashboard.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("learning-record/", include("xapi.urls")),
     *wagtail_urls.urlpatterns[:-1],
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     prefix_default_language=True,

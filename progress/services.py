@@ -4,11 +4,16 @@ Every write is race-safe: visits are single atomic UPDATEs (with a create on fir
 tolerates a parallel create), and completions and scores lock the learner's course summary
 row first, so parallel requests for one learner are serialised per course and the summary is
 always recounted from the activity rows inside the same transaction.
+
+The course's completion rule travels with each ``ActivityRef`` (from the course syllabus):
+the required activities and the minimum scores some of them need. A course is completed, once
+and for good, when every required activity is done with its minimum score; the learning-record
+signals of ``progress.signals`` are sent inside the same transaction as the change.
 """
 
 import math
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
@@ -17,6 +22,7 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import signals
 from .models import DONE_STATUSES, ActivityProgress, CourseProgress, Status
 
 MAX_SECONDS_PER_VISIT = 60 * 60  # a heartbeat never credits more than an hour at once
@@ -26,13 +32,24 @@ MAX_SECONDS_PER_VISIT = 60 * 60  # a heartbeat never credits more than an hour a
 class ActivityRef:
     """What the progress core needs to know about an activity.
 
-    ``course_activity_keys`` are the translation keys of every activity that counts towards
-    the course's completion.
+    ``course_activity_keys`` are the translation keys of the activities required to complete
+    the course; ``min_scores`` the score (0–1) some of them need to count as done.
     """
 
     activity_key: UUID
     course_key: UUID
     course_activity_keys: frozenset[UUID]
+    min_scores: Mapping[UUID, Decimal] = field(default_factory=dict, compare=False)
+
+    def counts(self, row: ActivityProgress | tuple) -> bool:
+        """Whether a progress row (or an ``(activity_key, status, score)`` tuple) is done."""
+        key, status, score = (
+            (row.activity_key, row.status, row.score) if isinstance(row, ActivityProgress) else row
+        )
+        if key not in self.course_activity_keys or status not in DONE_STATUSES:
+            return False
+        minimum = self.min_scores.get(key)
+        return minimum is None or (score is not None and score >= minimum)
 
 
 class ProgressError(ValueError):
@@ -77,16 +94,19 @@ def _first_visit(user, activity: ActivityRef, *, now, seconds: int, touch: dict)
         time_spent=seconds,
     )
     if not seconds:  # a plain page view: one upsert, nothing to add on a conflict
-        ActivityProgress.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["user", "activity_key"],
-            update_fields=["last_seen_at"],
-        )
+        with transaction.atomic():
+            ActivityProgress.objects.bulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["user", "activity_key"],
+                update_fields=["last_seen_at"],
+            )
+            signals.activity_launched.send(__name__, user=user, activity=activity)
         return
     try:
         with transaction.atomic():
             row.save(force_insert=True)
+            signals.activity_launched.send(__name__, user=user, activity=activity)
     except IntegrityError:  # a parallel request created it first: add our time on top
         ActivityProgress.objects.filter(user=user, activity_key=activity.activity_key).update(
             **touch
@@ -95,14 +115,8 @@ def _first_visit(user, activity: ActivityRef, *, now, seconds: int, touch: dict)
 
 def _first_course_visit(user, activity: ActivityRef, *, now) -> None:
     """Create the learner's course summary in one upsert (counting what is already done)."""
-    keys = activity.course_activity_keys
-    completed = ActivityProgress.objects.filter(
-        user=user,
-        course_key=activity.course_key,
-        activity_key__in=list(keys),
-        status__in=DONE_STATUSES,
-    ).count()
-    total = len(keys)
+    completed = _done_count(user.pk, activity)
+    total = len(activity.course_activity_keys)
     summary = CourseProgress(
         user=user,
         course_key=activity.course_key,
@@ -145,6 +159,7 @@ def _finish(user, activity: ActivityRef, *, score, passed: bool | None) -> Activ
             defaults={"course_key": activity.course_key, "first_seen_at": now},
         )
         progress.last_seen_at = now
+        before = progress.status
         if score is None:
             if progress.status not in DONE_STATUSES:
                 progress.status = Status.COMPLETED
@@ -157,8 +172,12 @@ def _finish(user, activity: ActivityRef, *, score, passed: bool | None) -> Activ
         if progress.status in DONE_STATUSES and progress.completed_at is None:
             progress.completed_at = now
         progress.save()
+        if score is not None or progress.status != before:
+            signals.activity_finished.send(
+                __name__, user=user, activity=activity, progress=progress
+            )
         summary.last_activity_key, summary.last_activity_at = activity.activity_key, now
-        _recount(summary, activity.course_activity_keys)
+        _recount(summary, activity, user=user)
     return progress
 
 
@@ -176,26 +195,40 @@ def _locked_summary(user, activity: ActivityRef) -> CourseProgress:
     return summary
 
 
-def _recount(summary: CourseProgress, activity_keys: Collection[UUID]) -> None:
-    completed = ActivityProgress.objects.filter(
-        user_id=summary.user_id,
-        course_key=summary.course_key,
-        activity_key__in=list(activity_keys),
+def _done_count(user_id: int, activity: ActivityRef) -> int:
+    """How many required activities the learner has done by the rule (one query)."""
+    rows = ActivityProgress.objects.filter(
+        user_id=user_id,
+        activity_key__in=list(activity.course_activity_keys),
         status__in=DONE_STATUSES,
-    ).count()
-    total = len(activity_keys)
+    ).values_list("activity_key", "status", "score")
+    if not activity.min_scores:
+        return rows.count()
+    return sum(1 for row in rows if activity.counts(row))
+
+
+def _recount(summary: CourseProgress, activity: ActivityRef, *, user) -> None:
+    """Recount the locked summary by the course's rule; send the signals for what changed."""
+    completed = _done_count(summary.user_id, activity)
+    total = len(activity.course_activity_keys)
+    percent_before, newly_completed = summary.percent_complete, False
     summary.completed_activities, summary.total_activities = completed, total
     summary.percent_complete = (100 * completed) // total if total else 0
     if total and completed >= total and summary.completed_at is None:
         summary.completed_at = timezone.now()
+        newly_completed = True
     summary.save()
+    if summary.percent_complete != percent_before:
+        signals.course_progressed.send(__name__, user=user, summary=summary)
+    if newly_completed:
+        signals.course_completed.send(__name__, user=user, summary=summary)
 
 
 def refresh_course_totals(*, user, activity: ActivityRef) -> CourseProgress:
     """Recount a summary (for example after a teacher added or removed activities)."""
     with transaction.atomic():
         summary = _locked_summary(user, activity)
-        _recount(summary, activity.course_activity_keys)
+        _recount(summary, activity, user=user)
     return summary
 
 

@@ -270,6 +270,7 @@ class QuizPage(ActivityPage):
             ],
             heading=_("Quiz settings"),
         ),
+        *ActivityPage.scored_completion_panels,
         *Page.settings_panels,
     ]
     template = "quizzes/quiz_page.html"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
+from progress import signals
 from progress.services import record_score
 
 from .grading import InvalidResponse, clean_response, grade
@@ -317,10 +318,14 @@ def _report_progress(attempt: Attempt, quiz: QuizPage, pass_mark: Decimal) -> No
     overall = quiz_grade(user=attempt.user, quiz=quiz)
     if overall is None:
         return
-    keys = course_syllabus(quiz.course).activity_keys
+    activity = quiz.activity_ref(course_syllabus(quiz.course))
+    for response in sorted(attempt.responses.all(), key=lambda r: r.position):
+        signals.question_answered.send(
+            __name__, user=attempt.user, activity=activity, attempt=attempt, response=response
+        )
     record_score(
         user=attempt.user,
-        activity=quiz.activity_ref(keys),
+        activity=activity,
         score=overall,
         passed=overall >= pass_mark,
     )

@@ -12,6 +12,12 @@ const files = [
   ["vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Regular.woff2"],
   ["vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2", "vazirmatn/Vazirmatn-Bold.woff2"],
   ["vazirmatn/OFL.txt", "vazirmatn/OFL.txt"],
+  // TrueType files for PDFs (WeasyPrint embeds them in certificates).
+  ["vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf", "vazirmatn/Vazirmatn-Regular.ttf"],
+  ["vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf", "vazirmatn/Vazirmatn-Bold.ttf"],
+  // Charts on the learner dashboard (UMD build, no bundler needed).
+  ["chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"],
+  ["chart.js/LICENSE.md", "chart.js/LICENSE.md"],
   // The H5P player: its whole dist/ folder (bundles, styles, fonts, images, licence notes).
   ["h5p-standalone/dist", "h5p-standalone"],
   ["h5p-standalone/LICENSE", "h5p-standalone/LICENSE"],

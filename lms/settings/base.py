@@ -54,6 +54,10 @@ LOCAL_APPS = [
     "quizzes",
     "content",
     "search",
+    "certificates",
+    "xapi",
+    "lrs",
+    "dashboard",
 ]
 INSTALLED_APPS = LOCAL_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
@@ -113,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 
@@ -180,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    "xapi-deliver-outbox": {
+        "task": "xapi.tasks.deliver_outbox",
+        "schedule": timedelta(seconds=60),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -224,3 +232,17 @@ LOGGING = {
 H5P_WORK_DIR = env.str("H5P_WORK_DIR", default="")
 # Largest .h5p file the upload form accepts (bytes).
 H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+
+# --- Certificates ----------------------------------------------------------------------------
+# Certificates are rendered to PDF by a Celery task; verification links in them (and their QR
+# codes) start with SITE_URL.
+SITE_URL = env.str("SITE_URL", default=WAGTAILADMIN_BASE_URL).rstrip("/")
+
+# --- xAPI ------------------------------------------------------------------------------------
+# Statements about learners go to this LRS (xAPI 1.0.3 statements resource, HTTP Basic auth).
+# Unset: statements still collect in the outbox and are sent once an LRS is configured.
+XAPI_LRS_URL = env.str("XAPI_LRS_URL", default="")
+XAPI_LRS_KEY = env.str("XAPI_LRS_KEY", default="")
+XAPI_LRS_SECRET = env.str("XAPI_LRS_SECRET", default="")
+# IRIs of Savad's activities, courses and learner accounts start with this.
+XAPI_IRI_BASE = env.str("XAPI_IRI_BASE", default=SITE_URL).rstrip("/")

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from courses import services
 from courses.models import Enrolment, EnrolmentMode, LessonPage
+from courses.selectors import course_syllabus
 from progress.models import ActivityProgress, CourseProgress, Status
 from progress.services import record_completion
 from tests.builders import BuiltCourse, build_course, publish
@@ -77,9 +78,9 @@ def syllabus_statuses(html: str) -> dict[str, str]:
 
 def complete_course_directly(user, built: BuiltCourse) -> None:
     """Record a completion of every lesson of ``built`` through the progress services."""
-    keys = frozenset(lesson.translation_key for lesson in built.lessons)
+    syllabus = course_syllabus(built.course)
     for lesson in built.lessons:
-        record_completion(user=user, activity=lesson.activity_ref(keys))
+        record_completion(user=user, activity=lesson.activity_ref(syllabus))
 
 
 def messages_of(response) -> list[str]:
@@ -201,13 +202,13 @@ def test_prerequisite_must_be_completed_before_enrolling(client, site_tree, lear
     assert not Enrolment.objects.exists()
 
     # Half of the prerequisite is not enough.
-    keys = frozenset(lesson.translation_key for lesson in first.lessons)
-    record_completion(user=learner, activity=first.lessons[0].activity_ref(keys))
+    syllabus = course_syllabus(first.course)
+    record_completion(user=learner, activity=first.lessons[0].activity_ref(syllabus))
     assert CourseProgress.objects.get(user=learner).completed_at is None
     assert client.post(enrol_url(second.course.pk)).status_code == 403
     assert not Enrolment.objects.exists()
 
-    record_completion(user=learner, activity=first.lessons[1].activity_ref(keys))
+    record_completion(user=learner, activity=first.lessons[1].activity_ref(syllabus))
     assert CourseProgress.objects.get(user=learner).completed_at is not None
     accepted = client.post(enrol_url(second.course.pk))
     assert accepted.status_code == 302

@@ -1,0 +1,28 @@
+"""Learning-record events.
+
+The progress, course and quiz services send these *inside their own transaction*, so a
+receiver's writes (an xAPI outbox row, a certificate) commit or roll back with the change
+that caused them. Receivers must be quick and must not call anything outside the database;
+work such as rendering a PDF or talking to an LRS is queued with ``transaction.on_commit``.
+
+Every signal is sent with ``sender`` set to the sending module's name and these arguments:
+
+``enrolled``            user, course (a ``CoursePage``), enrolment — a new enrolment only.
+``activity_launched``   user, activity (``ActivityRef``) — the learner's first visit of it.
+``activity_finished``   user, activity, progress (``ActivityProgress`` after the write; its
+                        ``status`` is completed, passed or failed and ``score`` is 0–1 or None).
+``question_answered``   user, activity, attempt, response (``quizzes`` models) — once per
+                        response when an attempt is submitted.
+``course_progressed``   user, summary (``CourseProgress``) — its percentage changed.
+``course_completed``    user, summary — exactly once per learner and course, when the
+                        course's completion rule is first met.
+"""
+
+from django.dispatch import Signal
+
+enrolled = Signal()
+activity_launched = Signal()
+activity_finished = Signal()
+question_answered = Signal()
+course_progressed = Signal()
+course_completed = Signal()
