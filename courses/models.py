@@ -269,9 +269,7 @@ class ActivityPage(SavadPage):
         return response
 
     completion_panels = [
-        MultiFieldPanel(
-            [FieldPanel("required_for_completion")], heading=_("Course completion")
-        )
+        MultiFieldPanel([FieldPanel("required_for_completion")], heading=_("Course completion"))
     ]
     scored_completion_panels = [
         MultiFieldPanel(

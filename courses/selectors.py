@@ -123,9 +123,7 @@ def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID
     required = frozenset(key for key, is_required, _min in rows if is_required)
     if not required:
         required = frozenset(key for key, _req, _min in rows)
-    min_scores = {
-        key: Decimal(minimum) / 100 for key, _req, minimum in rows if minimum is not None
-    }
+    min_scores = {key: Decimal(minimum) / 100 for key, _req, minimum in rows if minimum is not None}
     return required, min_scores
 
 

@@ -199,3 +199,29 @@ def course_ensure_editors_group(*, course: CoursePage, owners: Iterable = ()) ->
         if teachers is not None:
             owner.groups.add(teachers)
     return group
+
+
+def reevaluate_completion(*, course: CoursePage) -> int:
+    """Recount every learner's summary of ``course`` by its current completion rule.
+
+    Run after a teacher publishes a change to the course's activities. Completions already
+    earned stay (a certificate is never taken back by an edit); learners who now meet the
+    rule complete the course. Returns how many summaries were recounted.
+    """
+    from progress.models import CourseProgress
+    from progress.services import refresh_course_totals
+
+    from .selectors import course_syllabus
+
+    syllabus = course_syllabus(course)
+    if not syllabus.activities:
+        return 0
+    activity = syllabus.activities[0].specific.activity_ref(syllabus)
+    pending = CourseProgress.objects.filter(
+        course_key=course.translation_key, completed_at__isnull=True, user__isnull=False
+    ).select_related("user")
+    count = 0
+    for summary in pending.iterator(chunk_size=500):
+        refresh_course_totals(user=summary.user, activity=activity)
+        count += 1
+    return count

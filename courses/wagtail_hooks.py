@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseForbidden
 from django.urls import include, path
@@ -104,3 +105,17 @@ def enrolment_data(user) -> dict:
         for e in enrolments
     ]
     return {"enrolments.csv": rows}
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def reevaluate_course_completion(sender, instance, **kwargs):
+    """A changed activity can change who has completed its course: recount after commit."""
+    from .models import ActivityPage, CoursePage
+    from .tasks import reevaluate_completion
+
+    if not isinstance(instance, ActivityPage):
+        return
+    course = CoursePage.objects.ancestor_of(instance).only("pk").first()
+    if course is not None:
+        transaction.on_commit(lambda: reevaluate_completion.delay(course.pk))

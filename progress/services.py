@@ -12,12 +12,13 @@ signals of ``progress.signals`` are sent inside the same transaction as the chan
 """
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,6 +27,7 @@ from . import signals
 from .models import DONE_STATUSES, ActivityProgress, CourseProgress, Status
 
 MAX_SECONDS_PER_VISIT = 60 * 60  # a heartbeat never credits more than an hour at once
+DEADLOCK_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,24 @@ def record_score(
 
 
 def _finish(user, activity: ActivityRef, *, score, passed: bool | None) -> ActivityProgress:
+    """Write a completion or score; a deadlock (possible under heavy contention) is retried."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            return _finish_once(user, activity, score=score, passed=passed)
+        except OperationalError as error:
+            retry = _is_deadlock(error) and not transaction.get_connection().in_atomic_block
+            if not retry or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    code = getattr(getattr(error, "__cause__", None), "sqlstate", None)
+    return code in ("40P01", "40001")  # deadlock detected, serialization failure
+
+
+def _finish_once(user, activity: ActivityRef, *, score, passed: bool | None) -> ActivityProgress:
     now = timezone.now()
     with transaction.atomic():
         summary = _locked_summary(user, activity)
