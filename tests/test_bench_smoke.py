@@ -83,3 +83,29 @@ def test_h5p_import_benchmark_places_every_file():
     assert summary["files"] == summary["files_placed"] > 0
     assert summary["import_s"] > 0 and summary["unzip_t_s"] >= 0
     assert summary["peak_rss_mb"] > 0
+
+
+def test_progress_benchmark_loses_no_write_and_compares_with_pgbench_on_postgresql():
+    # As for pages.py: DATABASE_URL is kept, the bench makes its own throwaway database.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "bench/progress.py", "--writes", "40", "--clients", "2", "--seconds", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # a lost write exits non-zero
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["writes"] == 40
+    assert summary["writes_per_s"] > 0
+    if summary["database"] == "postgresql":
+        assert summary["pgbench_inserts_per_s"] > 0
+        assert summary["ratio"] == round(
+            summary["writes_per_s"] / summary["pgbench_inserts_per_s"], 3
+        )
+    else:
+        assert summary["database"] == "sqlite"
+        assert summary["pgbench_inserts_per_s"] is None and summary["ratio"] is None

@@ -1,0 +1,196 @@
+"""Benchmark of durable progress writes through the service API, beside pgbench's inserts.
+
+    DATABASE_URL=postgres://… python bench/progress.py [--writes 3000] [--clients 4] [--seconds 10]
+
+A throwaway database is created for the run (as in ``bench/pages.py``) and dropped at the end.
+``--clients`` threads, each with its own connection, call ``record_score`` /
+``record_completion`` (alternating) for distinct learners over the 10 lessons of a published
+course: every call is one committed transaction with the summary recount and the
+learning-record signals (xAPI outbox row; a certificate when a learner completes the course),
+as in production.
+
+On PostgreSQL the script then runs ``pgbench`` against the same database with the same number
+of clients, for ``--seconds``, with a one-statement custom script: a single-row INSERT into a
+table shaped like a progress row. That is the ceiling a single durable write can reach on this
+server; ``ratio`` says how much of it the service keeps. On SQLite pgbench is skipped and its
+fields are null. The last line is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+from lms.celery import app as celery_app  # noqa: E402
+
+from progress.models import ActivityProgress, CourseProgress  # noqa: E402
+from progress.services import record_completion, record_score  # noqa: E402
+
+ACTIVITIES = 10
+PGBENCH_TABLE = "bench_single_row_inserts"
+PGBENCH_SCRIPT = """\\set learner random(1, 100000000)
+INSERT INTO bench_single_row_inserts (user_id, activity_key, status, score, written_at)
+VALUES (:learner, gen_random_uuid(), 'passed', 0.9, now());
+"""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--writes", type=int, default=3000, help="service writes in all (3000)")
+    parser.add_argument("--clients", type=int, default=4, help="parallel clients (4)")
+    parser.add_argument("--seconds", type=int, default=10, help="pgbench duration (10)")
+    args = parser.parse_args(argv)
+    if args.writes < args.clients or args.clients < 1 or args.seconds < 1:
+        parser.error("--clients and --seconds must be at least 1, --writes at least --clients")
+    return args
+
+
+def create_database() -> str:
+    if connection.vendor != "sqlite":
+        name = connection.settings_dict["NAME"]
+        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
+    return connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=False
+    )
+
+
+def service_writes(writes: int, clients: int) -> dict:
+    """``writes`` committed service calls from ``clients`` threads; returns the figures."""
+    from courses.selectors import course_syllabus
+    from tests.builders import build_course
+
+    built = build_course(slug="bench-progress", lessons=ACTIVITIES)
+    syllabus = course_syllabus(built.course)
+    refs = [lesson.activity_ref(syllabus) for lesson in built.lessons]
+    learners_needed = -(-writes // ACTIVITIES)
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"bench-{n}", email=f"bench-{n}@example.org")
+        for n in range(learners_needed)
+    )
+    plan = [(users[n // ACTIVITIES], refs[n % ACTIVITIES], n) for n in range(writes)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(clients + 1)
+
+    def work(part: list):
+        try:
+            barrier.wait()
+            for user, ref, number in part:
+                if number % 2:
+                    record_completion(user=user, activity=ref)
+                else:
+                    record_score(user=user, activity=ref, score=0.9, passed=True)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(plan[i::clients],)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"service writes failed: {errors[0]!r}")
+    rows = ActivityProgress.objects.count()
+    completed = CourseProgress.objects.filter(completed_at__isnull=False).count()
+    if rows != writes or completed != writes // ACTIVITIES:
+        raise SystemExit(f"lost writes: {rows} rows, {completed} completed courses")
+    return {"writes": writes, "seconds": round(elapsed, 3), "per_s": round(writes / elapsed, 1)}
+
+
+def pgbench_inserts(clients: int, seconds: int) -> dict:
+    """pgbench's single-row INSERT rate on the throwaway database."""
+    binary = shutil.which("pgbench")
+    if binary is None:
+        raise SystemExit("pgbench was not found (Debian package postgresql-client or postgresql)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {PGBENCH_TABLE} (id bigserial PRIMARY KEY, user_id integer NOT NULL, "
+            "activity_key uuid NOT NULL, status varchar(16) NOT NULL, score numeric(5, 4), "
+            "written_at timestamptz NOT NULL, UNIQUE (user_id, activity_key))"
+        )
+    settings = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT)
+    try:
+        command = [binary, "-n", "-f", script.name, "-c", str(clients), "-j", str(clients)]
+        command += ["-T", str(seconds), "-d", settings["NAME"]]
+        for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+            if settings.get(key):
+                command += [flag, str(settings[key])]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        os.unlink(script.name)
+    if result.returncode != 0:
+        raise SystemExit(f"pgbench failed: {result.stderr.strip()[-2000:]}")
+    match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", result.stdout)
+    if match is None:
+        raise SystemExit(f"pgbench printed no rate: {result.stdout[-2000:]}")
+    return {"per_s": round(float(match.group(1)), 1), "output": result.stdout}
+
+
+def queue_tasks_without_running_them() -> None:
+    """As in production, rendering a certificate PDF is a worker's job, not the writer's:
+    tasks go to an in-memory queue (nothing consumes it) instead of running inline."""
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "memory://"
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    queue_tasks_without_running_them()
+    vendor = connection.vendor
+    old_name = create_database()
+    try:
+        service = service_writes(args.writes, args.clients)
+        pgbench = pgbench_inserts(args.clients, args.seconds) if vendor == "postgresql" else None
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+    summary = {
+        "database": vendor,
+        "clients": args.clients,
+        "writes": service["writes"],
+        "writes_per_s": service["per_s"],
+        "pgbench_inserts_per_s": pgbench["per_s"] if pgbench else None,
+        "ratio": round(service["per_s"] / pgbench["per_s"], 3) if pgbench else None,
+    }
+    print(
+        f"Savad progress writes: {vendor}, {args.clients} clients, {service['writes']} "
+        f"service calls (record_score / record_completion, each one committed transaction)"
+    )
+    print(f"  service API: {service['per_s']} writes/s ({service['seconds']} s)")
+    if pgbench:
+        print(f"  pgbench single-row INSERT, {args.seconds} s: {pgbench['per_s']} inserts/s")
+        print(f"  ratio: {summary['ratio']}")
+    else:
+        print("  pgbench: skipped (not PostgreSQL)")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
