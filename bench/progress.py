@@ -41,7 +41,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
 from lms.celery import app as celery_app  # noqa: E402
-
 from progress.models import ActivityProgress, CourseProgress  # noqa: E402
 from progress.services import record_completion, record_score  # noqa: E402
 
