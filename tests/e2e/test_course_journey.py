@@ -20,7 +20,7 @@ def log_in(page, base):
     page.get_by_label("نام کاربری").fill(LEARNER.username)
     page.get_by_label("گذرواژه").fill(LEARNER.password)
     page.get_by_role("button", name="ورود").click()
-    page.wait_for_url(f"{base}/fa/")
+    page.wait_for_url(f"{base}/fa/dashboard/")
 
 
 def test_learner_enrols_learns_and_resumes_in_persian(page, live_server, demo_site):

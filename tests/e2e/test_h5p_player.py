@@ -38,7 +38,7 @@ def test_learner_answers_a_real_multiple_choice_package_and_sees_the_score(
     page.locator("input[name=username]").fill(learner.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
-    page.wait_for_url(f"{base}/fa/")
+    page.wait_for_url(f"{base}/fa/dashboard/")
 
     page.goto(base + activity.url)
     assert page.locator("html").get_attribute("dir") == "rtl"
