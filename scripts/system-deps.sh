@@ -26,6 +26,11 @@ for pair in "${needs[@]}"; do
   cmd="${pair%% *}"; pkg="${pair##* }"
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# Shared libraries WeasyPrint loads to render certificate PDFs: "library package" pairs.
+for pair in "libpango-1.0.so.0 libpango-1.0-0" "libpangoft2-1.0.so.0 libpangoft2-1.0-0"; do
+  lib="${pair%% *}"; pkg="${pair##* }"
+  /sbin/ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$pkg")
+done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
