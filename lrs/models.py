@@ -1,0 +1,94 @@
+"""Client applications that report into Savad, and the xAPI statements they send.
+
+A statement is kept exactly as accepted (with the ``stored``, ``authority`` and ``version`` the
+LRS sets) in ``data``; the columns beside it exist only to filter and page through statements
+with indexed queries. Identifiers of agents, verbs and activities are indexed as SHA-256 keys
+of their canonical form (see ``lrs.keys``), which keeps every index entry short whatever the
+length of an IRI.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Client(models.Model):
+    """An application with HTTP Basic credentials for the statements resource."""
+
+    name = models.CharField(_("name"), max_length=120)
+    key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret (hashed)"), max_length=256, editable=False)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive clients can no longer send or read statements."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("xAPI client")
+        verbose_name_plural = _("xAPI clients")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statement(models.Model):
+    """One xAPI statement as the LRS stored it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    data = models.JSONField(_("statement"))
+    agent_key = models.CharField(_("actor key"), max_length=64, blank=True, db_index=True)
+    verb_key = models.CharField(_("verb key"), max_length=64, db_index=True)
+    activity_key = models.CharField(_("activity key"), max_length=64, blank=True, db_index=True)
+    registration = models.UUIDField(_("registration"), null=True, blank=True, db_index=True)
+    timestamp = models.DateTimeField(_("timestamp"))
+    stored = models.DateTimeField(_("stored"))
+    voided = models.BooleanField(_("voided"), default=False)
+    voids = models.UUIDField(
+        _("voids"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("For a voiding statement: the id of the statement it voids."),
+    )
+
+    class Meta:
+        verbose_name = _("xAPI statement")
+        verbose_name_plural = _("xAPI statements")
+        indexes = [models.Index(fields=["stored", "id"], name="lrs_statement_stored")]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class StatementLink(models.Model):
+    """An agent or activity a statement mentions, for the filters that look past the actor."""
+
+    class Kind(models.IntegerChoices):
+        AGENT = 1, _("actor or object agent")
+        RELATED_AGENT = 2, _("related agent")
+        RELATED_ACTIVITY = 3, _("related activity")
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="links")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "kind", "key"], name="lrs_link_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "key"], name="lrs_link_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key[:12]}"

@@ -1,0 +1,85 @@
+"""Statements about Savad's own activities, from enrolled learners, feed the progress core.
+
+A statement counts when its actor is an active Savad user (``xapi.identity.user_for_agent``),
+its object is one of Savad's activity IRIs, the activity is a live page in the published
+syllabus of a live course, and the learner is enrolled in that course. Then:
+
+* a score (``result.score.scaled``, else raw within min/max) records a graded attempt, passed
+  or failed by the verb (passed/failed) or else by ``result.success``;
+* otherwise ``completed`` (or ``result.completion: true``) and ``passed`` record a completion.
+
+Voiding a statement later does not undo progress it recorded.
+"""
+
+from uuid import UUID
+
+from wagtail.models import Page
+
+from courses.models import ActivityPage, CoursePage
+from courses.selectors import course_syllabus, is_enrolled
+from progress.services import ActivityRef, record_completion, record_score
+from xapi.identity import activity_key_from_iri, user_for_agent
+
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+COMPLETED = f"{ADL_VERBS}completed"
+PASSED = f"{ADL_VERBS}passed"
+FAILED = f"{ADL_VERBS}failed"
+
+
+def feed_progress(document: dict) -> str | None:
+    """Record what ``document`` says about a Savad activity; the new status, or None."""
+    target = document["object"]
+    if target.get("objectType", "Activity") != "Activity":
+        return None
+    activity_key = activity_key_from_iri(target["id"])
+    if activity_key is None:
+        return None
+    verb = document["verb"]["id"]
+    result = document.get("result", {})
+    score = scaled_score(result.get("score", {}))
+    completes = verb in {COMPLETED, PASSED} or result.get("completion") is True
+    if score is None and not completes:
+        return None
+    user = user_for_agent(document["actor"])
+    if user is None:
+        return None
+    activity = activity_for(user=user, activity_key=activity_key)
+    if activity is None:
+        return None
+    if score is not None:
+        passed = {PASSED: True, FAILED: False}.get(verb)
+        if passed is None and isinstance(result.get("success"), bool):
+            passed = result["success"]
+        return record_score(user=user, activity=activity, score=score, passed=passed).status
+    return record_completion(user=user, activity=activity).status
+
+
+def scaled_score(score: dict) -> float | None:
+    """``scaled`` clipped to 0–1, else ``raw`` placed between ``min`` (default 0) and ``max``."""
+    if "scaled" in score:
+        return min(1.0, max(0.0, float(score["scaled"])))
+    if "raw" in score and "max" in score:
+        low, high = float(score.get("min", 0)), float(score["max"])
+        if high > low:
+            return min(1.0, max(0.0, (float(score["raw"]) - low) / (high - low)))
+    return None
+
+
+def activity_for(*, user, activity_key: UUID) -> ActivityRef | None:
+    """The activity as the progress core knows it, if ``user`` is enrolled in its course."""
+    pages = Page.objects.live().filter(translation_key=activity_key).order_by("pk").specific()
+    for page in pages:
+        if not isinstance(page, ActivityPage):
+            continue
+        try:
+            course = page.course
+        except CoursePage.DoesNotExist:
+            continue
+        if not course.live:
+            continue
+        if not is_enrolled(user=user, course=course):
+            return None
+        syllabus = course_syllabus(course)
+        if any(activity.pk == page.pk for activity in syllabus.activities):
+            return page.activity_ref(syllabus)
+    return None

@@ -1,0 +1,186 @@
+"""Client credentials and storing statements.
+
+Storing is all or nothing: a batch is validated first, then written in one transaction with
+its voiding effects and the progress it feeds (``lrs.progress_feed``). A statement id that is
+already stored is accepted again unchanged when the content matches, and is a conflict
+(``ConflictError``, HTTP 409) when it does not; nothing stored is ever modified by a resend.
+"""
+
+import base64
+import binascii
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .documents import index_columns, links, prepare, same_statement
+from .models import Client, Statement, StatementLink
+from .progress_feed import feed_progress
+from .validation import StatementError, validate_statement
+
+AUTH_CACHE_SECONDS = 300
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class ConflictError(Exception):
+    """A statement id already stored with different content."""
+
+
+# --- Clients ----------------------------------------------------------------------------------
+
+
+def create_client(*, name: str) -> tuple[Client, str]:
+    """A new active client and its secret (only its hash is kept: show the secret once)."""
+    secret = secrets.token_urlsafe(32)
+    client = Client.objects.create(
+        name=name.strip()[:120],
+        key=secrets.token_hex(16),
+        secret_hash=make_password(secret),
+    )
+    return client, secret
+
+
+def deactivate_client(*, key: str) -> Client:
+    """Deactivate the client with ``key``; ``Client.DoesNotExist`` when there is none."""
+    client = Client.objects.get(key=key)
+    if client.is_active:
+        client.is_active = False
+        client.save(update_fields=["is_active"])
+    return client
+
+
+def authenticate(authorization: str) -> Client | None:
+    """The active client an ``Authorization: Basic …`` header names, or None.
+
+    Secrets are hashed with the (deliberately slow) password hasher; a successful check is
+    remembered for a few minutes as an HMAC in the cache, so a busy client costs one query
+    per request. Deactivating the client takes effect at once (the row is read every time).
+    """
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    key, separator, secret = decoded.partition(":")
+    if not separator or not key or not secret:
+        return None
+    client = Client.objects.filter(key=key, is_active=True).first()
+    if client is None:
+        return None
+    proof = salted_hmac("lrs.auth", f"{client.secret_hash}:{secret}").hexdigest()
+    remembered = cache.get(f"lrs:auth:{client.pk}")
+    if not (remembered and constant_time_compare(remembered, proof)):
+        if not check_password(secret, client.secret_hash):
+            return None
+        cache.set(f"lrs:auth:{client.pk}", proof, AUTH_CACHE_SECONDS)
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at > LAST_USED_PRECISION:
+        Client.objects.filter(pk=client.pk).update(last_used_at=now)
+        client.last_used_at = now
+    return client
+
+
+# --- Statements -------------------------------------------------------------------------------
+
+
+def store_statements(*, client: Client, statements: list) -> list[str]:
+    """Validate and store ``statements``; their ids in order. All or nothing.
+
+    ``StatementError`` (400) for an invalid statement, a repeated id in the batch or voiding a
+    voiding statement; ``ConflictError`` (409) for an id stored with different content.
+    """
+    if not statements:
+        raise StatementError("No statements were sent.")
+    many = len(statements) > 1
+    for index, statement in enumerate(statements):
+        validate_statement(statement, where=f"statement[{index}]" if many else "statement")
+    stored = timezone.now()
+    documents = [prepare(statement, client=client, stored=stored) for statement in statements]
+    ids = [document["id"] for document in documents]
+    if len(set(ids)) != len(ids):
+        repeated = next(i for i in ids if ids.count(i) > 1)
+        raise StatementError(f"Statement id {repeated} appears more than once in this batch.")
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                _store(client, statements, documents, stored=stored)
+            break
+        except IntegrityError as clash:  # a parallel request stored one of these ids first
+            if attempt:
+                message = "A statement with one of these ids was stored meanwhile."
+                raise ConflictError(message) from clash
+    return ids
+
+
+def _store(client: Client, received: list[dict], documents: list[dict], *, stored) -> None:
+    ids = [uuid.UUID(document["id"]) for document in documents]
+    existing = {row.id: row.data for row in Statement.objects.filter(id__in=ids).only("data")}
+    new = []
+    for sent, document, statement_id in zip(received, documents, ids, strict=True):
+        if statement_id not in existing:
+            new.append(document)
+        elif not same_statement(sent, existing[statement_id]):
+            raise ConflictError(
+                f"Statement {statement_id} is already stored with different content."
+            )
+    if not new:
+        return
+    rows = [
+        Statement(
+            id=uuid.UUID(document["id"]),
+            client=client,
+            data=document,
+            stored=stored,
+            **index_columns(document),
+        )
+        for document in new
+    ]
+    _check_voiding(rows)
+    Statement.objects.bulk_create(rows)
+    StatementLink.objects.bulk_create(
+        [
+            StatementLink(statement_id=row.id, kind=kind, key=key)
+            for row in rows
+            for kind, key in sorted(links(row.data))
+        ]
+    )
+    voided = _apply_voiding(rows)
+    for row in rows:
+        if row.voids is None and row.id not in voided:
+            feed_progress(row.data)
+
+
+def _check_voiding(rows: list[Statement]) -> None:
+    """A voiding statement cannot itself be voided (in this batch or already stored)."""
+    targets = {row.voids for row in rows if row.voids is not None}
+    if not targets:
+        return
+    voiding_in_batch = {row.id for row in rows if row.voids is not None}
+    stored_voiding = set(
+        Statement.objects.filter(id__in=targets, voids__isnull=False).values_list("id", flat=True)
+    )
+    clashes = sorted(targets & (voiding_in_batch | stored_voiding), key=str)
+    if clashes:
+        raise StatementError(
+            f"Statement {clashes[0]} voids another statement; it cannot be voided."
+        )
+
+
+def _apply_voiding(rows: list[Statement]) -> set:
+    """Mark voided what the new voiding statements target and new statements already voided."""
+    targets = {row.voids for row in rows if row.voids is not None}
+    plain = [row.id for row in rows if row.voids is None]
+    if plain:
+        targets.update(
+            Statement.objects.filter(voids__in=plain).values_list("voids", flat=True).distinct()
+        )
+    if targets:
+        Statement.objects.filter(id__in=targets, voids__isnull=True).update(voided=True)
+    return targets
