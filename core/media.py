@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from wagtail import hooks
 from wagtail.images import get_image_model
 
-PRIVATE_PREFIXES = ("documents/", "h5p/")  # served by their own views, with checks
+PRIVATE_PREFIXES = ("documents/", "h5p/", "certificates/")  # served by their own views, with checks
 
 
 def _image_for(path: str):

@@ -1,0 +1,126 @@
+"""Learner pages (own certificates, PDF download) and the public verification page."""
+
+import logging
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from . import codes, selectors, services
+
+logger = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- learner
+
+
+@require_safe
+@login_required
+def certificate_list(request):
+    certificates = selectors.certificates_for(request.user)
+    return render(request, "certificates/list.html", {"certificates": certificates})
+
+
+def _own(request, code: str):
+    certificate = selectors.learner_certificate(request.user, code)
+    if certificate is None:
+        raise Http404(_("You have no certificate with this code."))
+    return certificate
+
+
+@require_safe
+@login_required
+def certificate_detail(request, code: str):
+    return render(request, "certificates/detail.html", {"certificate": _own(request, code)})
+
+
+@require_safe
+@login_required
+def certificate_pdf(request, code: str):
+    """The stored PDF as a download (rendered now if the background task has not yet)."""
+    certificate = _own(request, code)
+    try:
+        certificate = services.ready_pdf(certificate)
+    except Exception as error:
+        logger.exception("Certificate %s: the PDF could not be made", certificate.pk)
+        services.mark_pdf_failed(certificate.pk, error)
+        return render(
+            request,
+            "certificates/error.html",
+            {
+                "message": _("Your certificate's PDF could not be made just now. Try again later."),
+                "certificate": certificate,
+            },
+            status=503,
+        )
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"certificate-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --------------------------------------------------------------------------- public
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=64,
+        help_text=gettext_lazy("As printed on the certificate, for example K7QF-9XPM-2HCW-RT4D."),
+        widget=forms.TextInput(
+            attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        code = codes.normalise(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("This is not a verification code: it has 16 letters and digits.")
+            )
+        return code
+
+
+def _public(response):
+    """Verification answers are never cached (a revocation shows at once) nor indexed."""
+    patch_cache_control(response, no_cache=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def verify_form(request):
+    """Type a code: a valid-looking one goes to its verification page."""
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return HttpResponseRedirect(
+            reverse("certificates_public:verify", args=[form.cleaned_data["code"]])
+        )
+    return _public(render(request, "certificates/verify_form.html", {"form": form}))
+
+
+@require_safe
+def verify(request, code: str):
+    """Valid: who, what and when. Revoked: only that and since when. Unknown: 404."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        response = render(
+            request, "certificates/verify_unknown.html", {"form": VerifyForm()}, status=404
+        )
+        request.urlconf = "certificates.urls_unknown"  # keep this 404 (see that module)
+        return _public(response)
+    if certificate.code != code:  # typed in another spelling: show the printed one
+        url = reverse("certificates_public:verify", args=[certificate.code])
+        return _public(HttpResponseRedirect(url))
+    return _public(render(request, "certificates/verify.html", {"certificate": certificate}))
