@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        return home_url()
+        """The learner's dashboard (``LOGIN_REDIRECT_URL``) in the language in use."""
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -17,10 +17,10 @@ def attempt(client, username, password, lang="en"):
     return client.post(login_url(lang), {"username": username, "password": password})
 
 
-def test_login_with_correct_password_goes_home(client, site_tree, user):
+def test_login_with_correct_password_goes_to_the_dashboard(client, site_tree, user):
     response = attempt(client, user.username, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/dashboard/"
     assert client.get("/en/").context["user"] == user
 
 

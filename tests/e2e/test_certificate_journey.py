@@ -1,0 +1,74 @@
+"""A learner completes a small course, downloads the certificate and opens its verification page."""
+
+import re
+import subprocess
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from core.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import axe_violations
+
+LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
+COURSE_PATH = "/fa/courses/your-phone/"  # the demo course the demo learner is enrolled in
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    from core import demo
+
+    demo.seed()
+
+
+def fa(message: str) -> str:
+    with translation.override("fa"):
+        return gettext(message)
+
+
+def test_learner_completes_a_course_downloads_the_certificate_and_verifies_it(
+    page, live_server, demo_site, tmp_path
+):
+    base = live_server.url
+    page.goto(f"{base}/fa/accounts/login/")
+    page.get_by_label("نام کاربری").fill(LEARNER.username)
+    page.get_by_label("گذرواژه").fill(LEARNER.password)
+    page.get_by_role("button", name="ورود").click()
+    page.wait_for_url(f"{base}/fa/dashboard/")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Work through every lesson: "mark as complete" leads to the next one, then to the course.
+    page.goto(base + COURSE_PATH)
+    first_lesson = page.locator(".syllabus-entry a").first.get_attribute("href")
+    page.goto(base + first_lesson)
+    mark_complete = page.get_by_role("button", name=fa("Mark as complete"))
+    for _lesson in range(10):
+        if not mark_complete.count():
+            break
+        mark_complete.click()
+        page.wait_for_load_state()
+    assert page.url == base + COURSE_PATH
+
+    # The dashboard lists the certificate; its page offers the PDF and the verification link.
+    page.goto(f"{base}/fa/dashboard/")
+    page.locator("a[href*='/fa/certificates/']").first.click()
+    page.wait_for_url(re.compile(r"/fa/certificates/[^/]+/$"))
+    assert axe_violations(page) == []
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/pdf']").first.click()
+    pdf = tmp_path / "certificate.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    code = page.locator(".code").first.inner_text().strip()
+    assert code.replace("-", "") in text.replace("-", "").replace(" ", "")
+
+    verify = page.locator("a[href*='/verify/']").first.get_attribute("href")
+    page.goto(verify if verify.startswith("http") else base + verify)
+    assert fa("This certificate is valid.") in page.locator(".verdict").inner_text()
+    assert LEARNER.display_name in page.locator(".certificate-facts").inner_text()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
