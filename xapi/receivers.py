@@ -1,0 +1,45 @@
+"""Every learning-record event becomes an outbox statement, in the sender's transaction."""
+
+from django.dispatch import receiver
+
+from progress import signals
+
+from . import statements
+from .services import record
+
+
+@receiver(signals.enrolled, dispatch_uid="xapi-enrolled")
+def on_enrolled(sender, *, user, course, **kwargs):
+    record(statements.registered(user=user, course_key=course.translation_key), user=user)
+
+
+@receiver(signals.activity_launched, dispatch_uid="xapi-launched")
+def on_activity_launched(sender, *, user, activity, **kwargs):
+    # Parallel first visits may both send this: the statement id is fixed, so it is kept once.
+    record(statements.launched(user=user, activity=activity), user=user, ignore_conflicts=True)
+
+
+@receiver(signals.activity_finished, dispatch_uid="xapi-finished")
+def on_activity_finished(sender, *, user, activity, progress, **kwargs):
+    record(statements.finished(user=user, activity=activity, progress=progress), user=user)
+
+
+@receiver(signals.question_answered, dispatch_uid="xapi-answered")
+def on_question_answered(sender, *, user, activity, attempt, response, **kwargs):
+    statement = statements.answered(
+        user=user, activity=activity, attempt=attempt, response=response
+    )
+    if statement is not None:
+        record(statement, user=user)
+
+
+@receiver(signals.course_progressed, dispatch_uid="xapi-progressed")
+def on_course_progressed(sender, *, user, summary, **kwargs):
+    record(statements.progressed(user=user, summary=summary), user=user)
+
+
+@receiver(signals.course_completed, dispatch_uid="xapi-course-completed")
+def on_course_completed(sender, *, user, summary, **kwargs):
+    record(
+        statements.course_completed(user=user, summary=summary), user=user, ignore_conflicts=True
+    )

@@ -1,0 +1,63 @@
+"""Writes to the xAPI outbox: recording statements, retrying now, and a learner's erasure."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import OutboxStatement
+
+log = logging.getLogger(__name__)
+
+
+def lrs_configured() -> bool:
+    return bool(settings.XAPI_LRS_URL)
+
+
+def record(statement: dict, *, user, ignore_conflicts: bool = False) -> None:
+    """Store ``statement`` for delivery (in the caller's transaction) and queue a delivery.
+
+    ``ignore_conflicts``: a statement whose id is already stored is skipped (a deterministic
+    id recorded twice by parallel requests is kept once).
+    """
+    row = OutboxStatement(
+        statement_id=statement["id"],
+        user=user,
+        verb=statement["verb"]["id"].rsplit("/", 1)[-1][:32],
+        statement=statement,
+    )
+    if ignore_conflicts:
+        OutboxStatement.objects.bulk_create([row], ignore_conflicts=True)
+    else:
+        row.save(force_insert=True)
+    schedule_delivery()
+
+
+def schedule_delivery() -> None:
+    """Queue one delivery task when the current transaction commits (one per transaction)."""
+    if not lrs_configured():
+        return
+    pending = connection.run_on_commit if connection.in_atomic_block else ()
+    if any(callback is _enqueue for _savepoints, callback, _robust in pending):
+        return
+    transaction.on_commit(_enqueue, robust=True)
+
+
+def _enqueue() -> None:
+    from .tasks import deliver_outbox
+
+    deliver_outbox.delay()
+
+
+def retry_now() -> int:
+    """Make every pending statement that is waiting after a failure due at once."""
+    return OutboxStatement.objects.filter(
+        sent_at__isnull=True, attempts__gt=0, next_attempt_at__gt=timezone.now()
+    ).update(next_attempt_at=timezone.now())
+
+
+def erase_user(user) -> None:
+    """Delete the learner's unsent statements; sent ones stay in the LRS, so keep them detached."""
+    OutboxStatement.objects.filter(user=user, sent_at__isnull=True).delete()
+    OutboxStatement.objects.filter(user=user).update(user=None)
