@@ -21,7 +21,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 WARM_BUDGET = 10
-COLD_BUDGET = 19  # 8 warm + 8 cache fills + 3 first-visit writes, as measured
+COLD_BUDGET = 24  # 8 warm + 10 cache fills + 6 first-visit statements, as measured
+FIRST_VISIT_BUDGET = 11  # a warm page + the progress rows + the xAPI "launched" statement
 CATALOGUE_URL = "/fa/courses/"
 HOME_URL = "/fa/"
 
@@ -167,10 +168,12 @@ def test_home_page_for_a_logged_in_learner_stays_within_ten_queries(
     assert lesson.title in html
 
 
-def test_first_visit_of_a_lesson_stays_within_ten_queries(
+def test_first_visit_of_a_lesson_stays_within_budget(
     client, learner, django_assert_max_num_queries
 ):
-    """Every learner's first visit of every lesson creates a progress row: still within budget."""
+    """Every learner's first visit of every lesson creates a progress row and an xAPI
+    "launched" statement in one transaction (a SAVEPOINT pair inside the test's own
+    transaction, counted here; BEGIN/COMMIT in production are not)."""
     built = build_course(slug="first-visit", lessons=10)
     enrol(user=learner, course=built.course)
     visited, first_time = built.lessons[0], built.lessons[1]
@@ -179,7 +182,7 @@ def test_first_visit_of_a_lesson_stays_within_ten_queries(
     assert client.get(first_time.url).status_code == 403  # the page is resolved and cached
     client.force_login(learner)
 
-    with django_assert_max_num_queries(WARM_BUDGET):
+    with django_assert_max_num_queries(FIRST_VISIT_BUDGET):
         response = client.get(first_time.url)
 
     assert response.status_code == 200
@@ -192,9 +195,11 @@ def test_first_visit_of_a_lesson_stays_within_ten_queries(
 # A cold request costs more than a warm one because it fills the cache: the site for the host,
 # the locale and root page of the language, whether any view restriction exists, the course
 # syllabus, the page's translations (language switcher), the catalogue link and Wagtail's own
-# site lookup for URLs (8 queries).
+# site lookup for URLs (8 queries), the course's completion rule (1, with the syllabus) and
+# the activity titles xAPI statements carry (1).
 # This first request is also the learner's first visit of the lesson and of the course, so
-# ``record_visit`` creates both progress rows with upserts (3 statements).
+# ``record_visit`` creates both progress rows with upserts and the xAPI "launched" statement
+# in one transaction (6 statements with the test's SAVEPOINT pair).
 def test_cold_first_request_to_a_lesson_is_bounded(client, learner, django_assert_max_num_queries):
     built = build_course(slug="cold", lessons=10)
     enrol(user=learner, course=built.course)
