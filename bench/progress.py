@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://… python bench/progress.py [--writes 3000] [--clients 4] [--seconds 10]
 
 A throwaway database is created for the run (as in ``bench/pages.py``) and dropped at the end.
-``--clients`` threads, each with its own connection, call ``record_score`` /
+``--clients`` client processes on PostgreSQL (one client on SQLite, which has one writer at
+a time), each with its own connection, call ``record_score`` /
 ``record_completion`` (alternating) for distinct learners over the 10 lessons of a published
 course: every call is one committed transaction with the summary recount and the
 learning-record signals (xAPI outbox row; a certificate when a learner completes the course),
@@ -18,6 +19,7 @@ fields are null. The last line is one JSON object.
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -86,37 +88,74 @@ def service_writes(writes: int, clients: int) -> dict:
         for n in range(learners_needed)
     )
     plan = [(users[n // ACTIVITIES], refs[n % ACTIVITIES], n) for n in range(writes)]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(clients + 1)
-
-    def work(part: list):
-        try:
-            barrier.wait()
-            for user, ref, number in part:
-                if number % 2:
-                    record_completion(user=user, activity=ref)
-                else:
-                    record_score(user=user, activity=ref, score=0.9, passed=True)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(plan[i::clients],)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"service writes failed: {errors[0]!r}")
+    parts = [plan[i::clients] for i in range(clients)]
+    if connection.vendor == "postgresql":
+        elapsed = _run_in_processes(parts)
+    else:  # SQLite has one writer at a time: the writes go one after another
+        elapsed = _run_in_threads([plan])
     rows = ActivityProgress.objects.count()
     completed = CourseProgress.objects.filter(completed_at__isnull=False).count()
     if rows != writes or completed != writes // ACTIVITIES:
         raise SystemExit(f"lost writes: {rows} rows, {completed} completed courses")
     return {"writes": writes, "seconds": round(elapsed, 3), "per_s": round(writes / elapsed, 1)}
+
+
+def _write(part: list) -> None:
+    for user, ref, number in part:
+        if number % 2:
+            record_completion(user=user, activity=ref)
+        else:
+            record_score(user=user, activity=ref, score=0.9, passed=True)
+
+
+def _run_in_processes(parts: list[list]) -> float:
+    """One forked process per client, as web workers run in production (no shared GIL)."""
+    connections.close_all()  # each child opens its own connection
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(len(parts) + 1)
+
+    def child(part):
+        start.wait()
+        _write(part)
+        connections.close_all()
+
+    processes = [context.Process(target=child, args=(part,)) for part in parts]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    failed = [process.exitcode for process in processes if process.exitcode != 0]
+    if failed:
+        raise SystemExit(f"service writes failed in {len(failed)} client process(es)")
+    return elapsed
+
+
+def _run_in_threads(parts: list[list]) -> float:
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(parts) + 1)
+
+    def work(part):
+        try:
+            start.wait()
+            _write(part)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(part,)) for part in parts]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"service writes failed: {errors[0]!r}")
+    return time.perf_counter() - started
 
 
 def pgbench_inserts(clients: int, seconds: int) -> dict:
@@ -171,7 +210,7 @@ def main(argv=None) -> int:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
     summary = {
         "database": vendor,
-        "clients": args.clients,
+        "clients": args.clients if vendor == "postgresql" else 1,
         "writes": service["writes"],
         "writes_per_s": service["per_s"],
         "pgbench_inserts_per_s": pgbench["per_s"] if pgbench else None,
