@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import codes
@@ -17,7 +17,7 @@ def pdf_path(certificate: "Certificate", filename: str) -> str:
 class PdfStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("PDF status", "Failed")
 
 
 class Certificate(models.Model):
