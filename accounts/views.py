@@ -45,7 +45,7 @@ def signup(request):
         messages.success(
             request, _("Welcome to Savad, %(name)s!") % {"name": user.get_short_name()}
         )
-        return redirect(home_url())
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -1,7 +1,94 @@
-"""Admin glue of the content app: the H5P packages snippet (menu "H5P packages")."""
+"""Admin glue of the content app: the H5P packages snippet (menu "H5P packages"), privacy hooks."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .admin_views import H5PPackageViewSet
 
 register_snippet(H5PPackageViewSet)
+
+
+# --- Privacy: a learner's H5P results and saved state (see core.privacy) --------------------
+
+
+@hooks.register("savad_user_data")
+def h5p_data(user) -> dict:
+    from core.privacy import page_titles
+
+    from .models import H5PResult, H5PUserData
+
+    results = list(
+        H5PResult.objects.filter(user=user).select_related("package").order_by("stored_at", "pk")
+    )
+    states = list(
+        H5PUserData.objects.filter(user=user).select_related("package").order_by("updated_at")
+    )
+    titles = page_titles({r.activity_key for r in results} | {s.activity_key for s in states})
+    return {
+        "h5p_results.csv": [
+            {
+                "statement_id": r.statement_id,
+                "activity_key": r.activity_key,
+                "activity": titles.get(r.activity_key, ""),
+                "exercise": r.package.title,
+                "verb": r.verb,
+                "sub_content_id": r.sub_content_id,
+                "response": _statement_response(r.statement),
+                "score_raw": r.score_raw,
+                "score_max": r.score_max,
+                "score_scaled": r.score_scaled,
+                "success": r.success,
+                "completion": r.completion,
+                "stored_at": r.stored_at,
+            }
+            for r in results
+        ],
+        "h5p_state.json": [
+            {
+                "activity_key": s.activity_key,
+                "activity": titles.get(s.activity_key, ""),
+                "exercise": s.package.title,
+                "sub_content_id": s.sub_content_id,
+                "data_type": s.data_type,
+                "data": _maybe_json(s.data),
+                "updated_at": s.updated_at,
+            }
+            for s in states
+        ],
+    }
+
+
+def _statement_response(statement) -> str:
+    result = statement.get("result") if isinstance(statement, dict) else None
+    response = result.get("response") if isinstance(result, dict) else None
+    return response if isinstance(response, str) else ""
+
+
+def _maybe_json(text: str):
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@hooks.register("savad_erase_user")
+def anonymise_h5p_results(user) -> None:
+    """Results stay for statistics; the learner's name in their statements goes.
+
+    Saved player state is deleted with the account (its foreign key cascades).
+    """
+    from xapi.identity import iri_base
+
+    from .models import H5PResult
+
+    anonymous = {"objectType": "Agent", "account": {"homePage": iri_base(), "name": "anonymous"}}
+    results = list(H5PResult.objects.filter(user=user))
+    for result in results:
+        if isinstance(result.statement, dict):
+            result.statement = {
+                **{k: v for k, v in result.statement.items() if k != "authority"},
+                "actor": anonymous,
+            }
+    H5PResult.objects.bulk_update(results, ["statement"], batch_size=500)

@@ -54,3 +54,77 @@ def grading_menu_item():
         icon_name="tasks",
         order=400,
     )
+
+
+# --- Privacy: a learner's attempts in their data export (see core.privacy) ------------------
+
+
+@hooks.register("savad_user_data")
+def attempt_data(user) -> dict:
+    """Attempts with the learner's answers and scores; never the questions' right answers."""
+    from core.privacy import page_titles
+
+    from .models import Attempt
+
+    attempts = list(
+        Attempt.objects.filter(user=user).prefetch_related("responses").order_by("started_at")
+    )
+    titles = page_titles({a.quiz_key for a in attempts} | {a.course_key for a in attempts})
+    return {
+        "attempts.json": [
+            {
+                "quiz_key": attempt.quiz_key,
+                "quiz": titles.get(attempt.quiz_key, ""),
+                "course_key": attempt.course_key,
+                "course": titles.get(attempt.course_key, ""),
+                "attempt": attempt.number,
+                "state": attempt.state,
+                "started_at": attempt.started_at,
+                "submitted_at": attempt.submitted_at,
+                "marks": attempt.marks,
+                "max_marks": attempt.max_marks,
+                "score": attempt.score,
+                "passed": attempt.passed,
+                "responses": [_response_data(r) for r in attempt.responses.all()],
+            }
+            for attempt in attempts
+        ]
+    }
+
+
+def _response_data(response) -> dict:
+    return {
+        "position": response.position,
+        "question": _question_as_shown(response.spec),
+        "answer": response.answer,
+        "state": response.state,
+        "mark": response.mark,
+        "fraction": response.fraction,
+        "answered_at": response.answered_at,
+        "teacher_comment": response.grader_comment,
+    }
+
+
+def _question_as_shown(stored: dict) -> dict:
+    """The question as the learner saw it (answer ids refer to its choices), without credit."""
+    from .specs import learner_view
+
+    try:
+        view = learner_view(stored)
+    except (KeyError, TypeError, ValueError):  # an old or damaged snapshot: its text only
+        return {"text": stored.get("text", "")}
+    for name in ("choices", "subquestions", "options"):
+        for item in view.get(name, []):
+            item.pop("key", None)
+    for gap in view.get("gaps", []):
+        for item in gap.get("choices", []):
+            item.pop("key", None)
+    return view
+
+
+@hooks.register("savad_erase_user")
+def erase_open_attempts(user) -> None:
+    """Unsubmitted attempts go; submitted ones stay, without the person, for item analysis."""
+    from .models import Attempt
+
+    Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS).delete()

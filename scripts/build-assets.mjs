@@ -17,6 +17,7 @@ const files = [
   ["vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf", "vazirmatn/Vazirmatn-Bold.ttf"],
   // Charts on the learner dashboard (UMD build, no bundler needed).
   ["chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"],
+  ["chart.js/dist/chart.umd.min.js.map", "chart.js/chart.umd.min.js.map"],
   ["chart.js/LICENSE.md", "chart.js/LICENSE.md"],
   // The H5P player: its whole dist/ folder (bundles, styles, fonts, images, licence notes).
   ["h5p-standalone/dist", "h5p-standalone"],

@@ -29,7 +29,7 @@ def signup_url(lang="en"):
 def test_signup_creates_account_and_logs_in(client, site_tree):
     response = client.post(signup_url(), signup_data())
     assert response.status_code == 302
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/dashboard/"
     user = User.objects.get(username="maryam")
     assert user.display_name == "مریم"
     assert user.check_password("a-long-enough-Secret-42")
