@@ -1,10 +1,19 @@
 """Aiken parser and exporter (pure functions, no database)."""
 
 import pytest
+from django.utils import translation
 
 from quizzes.formats.aiken import parse_aiken, to_aiken
 from quizzes.formats.gift import parse_gift
 from quizzes.formats.parsed import ParsedAnswer, ParsedQuestion, ParseIssue
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parser's and grader's messages in English (the msgids)."""
+    with translation.override("en"):
+        yield
+
 
 SAMPLE = """\
 Is this a true statement?

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from quizzes.formats.gift import parse_gift, to_gift
 from quizzes.formats.parsed import (
@@ -12,6 +13,14 @@ from quizzes.formats.parsed import (
     ParseIssue,
     ParseResult,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parser's and grader's messages in English (the msgids)."""
+    with translation.override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "gift"
 

@@ -1,6 +1,7 @@
 """Pure grading of quiz responses (quizzes.grading) and the cloze parser (quizzes.cloze)."""
 
 import pytest
+from django.utils import translation
 
 from quizzes.cloze import ClozeError, parse_cloze
 from quizzes.grading import (
@@ -13,6 +14,14 @@ from quizzes.grading import (
     grade,
     spec_from_cloze,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parser's and grader's messages in English (the msgids)."""
+    with translation.override("en"):
+        yield
+
 
 # --- question builders --------------------------------------------------------------------
 
