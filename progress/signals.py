@@ -11,8 +11,8 @@ Every signal is sent with ``sender`` set to the sending module's name and these 
 ``activity_launched``   user, activity (``ActivityRef``) — the learner's first visit of it.
 ``activity_finished``   user, activity, progress (``ActivityProgress`` after the write; its
                         ``status`` is completed, passed or failed and ``score`` is 0–1 or None).
-``question_answered``   user, activity, attempt, response (``quizzes`` models) — once per
-                        response when an attempt is submitted.
+``attempt_answered``    user, activity, attempt, responses (``quizzes`` models, in question
+                        order) — once per attempt, when it is graded.
 ``course_progressed``   user, summary (``CourseProgress``) — its percentage changed.
 ``course_completed``    user, summary — exactly once per learner and course, when the
                         course's completion rule is first met.
@@ -23,6 +23,6 @@ from django.dispatch import Signal
 enrolled = Signal()
 activity_launched = Signal()
 activity_finished = Signal()
-question_answered = Signal()
+attempt_answered = Signal()
 course_progressed = Signal()
 course_completed = Signal()

@@ -319,10 +319,13 @@ def _report_progress(attempt: Attempt, quiz: QuizPage, pass_mark: Decimal) -> No
     if overall is None:
         return
     activity = quiz.activity_ref(course_syllabus(quiz.course))
-    for response in sorted(attempt.responses.all(), key=lambda r: r.position):
-        signals.question_answered.send(
-            __name__, user=attempt.user, activity=activity, attempt=attempt, response=response
-        )
+    signals.attempt_answered.send(
+        __name__,
+        user=attempt.user,
+        activity=activity,
+        attempt=attempt,
+        responses=sorted(attempt.responses.all(), key=lambda r: r.position),
+    )
     record_score(
         user=attempt.user,
         activity=activity,

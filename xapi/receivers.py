@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from progress import signals
 
 from . import statements
-from .services import record
+from .services import record, record_many
 
 
 @receiver(signals.enrolled, dispatch_uid="xapi-enrolled")
@@ -24,13 +24,13 @@ def on_activity_finished(sender, *, user, activity, progress, **kwargs):
     record(statements.finished(user=user, activity=activity, progress=progress), user=user)
 
 
-@receiver(signals.question_answered, dispatch_uid="xapi-answered")
-def on_question_answered(sender, *, user, activity, attempt, response, **kwargs):
-    statement = statements.answered(
-        user=user, activity=activity, attempt=attempt, response=response
+@receiver(signals.attempt_answered, dispatch_uid="xapi-answered")
+def on_attempt_answered(sender, *, user, activity, attempt, responses, **kwargs):
+    answered = (
+        statements.answered(user=user, activity=activity, attempt=attempt, response=response)
+        for response in responses
     )
-    if statement is not None:
-        record(statement, user=user)
+    record_many([statement for statement in answered if statement is not None], user=user)
 
 
 @receiver(signals.course_progressed, dispatch_uid="xapi-progressed")

@@ -21,17 +21,29 @@ def record(statement: dict, *, user, ignore_conflicts: bool = False) -> None:
     ``ignore_conflicts``: a statement whose id is already stored is skipped (a deterministic
     id recorded twice by parallel requests is kept once).
     """
-    row = OutboxStatement(
-        statement_id=statement["id"],
-        user=user,
-        verb=statement["verb"]["id"].rsplit("/", 1)[-1][:32],
-        statement=statement,
-    )
+    row = _row(statement, user)
     if ignore_conflicts:
         OutboxStatement.objects.bulk_create([row], ignore_conflicts=True)
     else:
         row.save(force_insert=True)
     schedule_delivery()
+
+
+def record_many(statements: list[dict], *, user) -> None:
+    """Store several statements in one INSERT (an attempt's answers), in their order."""
+    if not statements:
+        return
+    OutboxStatement.objects.bulk_create(_row(statement, user) for statement in statements)
+    schedule_delivery()
+
+
+def _row(statement: dict, user) -> OutboxStatement:
+    return OutboxStatement(
+        statement_id=statement["id"],
+        user=user,
+        verb=statement["verb"]["id"].rsplit("/", 1)[-1][:32],
+        statement=statement,
+    )
 
 
 def schedule_delivery() -> None:
