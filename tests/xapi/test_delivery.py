@@ -229,6 +229,7 @@ def test_parallel_deliveries_send_every_statement_once_in_order(
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    assert sum(sent_by.values()) == total  # no statement was claimed by two deliveries
-    assert len(sent_by) > 1 and max(sent_by.values()) < total  # they did share the work
+    # No statement was claimed by two deliveries. (How the work is shared between them is up
+    # to timing: on SQLite one delivery may hold the write lock for every batch.)
+    assert sum(sent_by.values()) == total
     assert_all_delivered_once_in_order(lrs)
