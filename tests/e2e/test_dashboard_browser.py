@@ -10,7 +10,7 @@ from courses.selectors import course_syllabus
 from courses.services import enrol
 from progress.services import record_completion
 from tests.builders import build_course
-from tests.e2e.conftest import axe_violations, browser, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def learner(transactional_db):
     return user
 
 
-def log_in(page, live_server, user):  # noqa: F811
+def log_in(page, live_server, user):
     page.goto(f"{live_server.url}/fa/accounts/login/?next=/fa/dashboard/")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
@@ -45,7 +45,7 @@ def log_in(page, live_server, user):  # noqa: F811
 
 
 def test_competence_chart_draws_without_csp_errors_and_the_page_is_accessible(
-    page,  # noqa: F811
+    page,
     live_server,
     learner,
 ):
@@ -72,7 +72,7 @@ def test_competence_chart_draws_without_csp_errors_and_the_page_is_accessible(
     assert axe_violations(page) == []
 
 
-def test_without_javascript_the_table_carries_the_profile(browser, live_server, learner):  # noqa: F811
+def test_without_javascript_the_table_carries_the_profile(browser, live_server, learner):
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, locale="fa-IR", java_script_enabled=False
     )
