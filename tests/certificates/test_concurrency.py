@@ -1,9 +1,7 @@
 """Parallel issuing on PostgreSQL: exactly one certificate, however many racers."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from certificates import services
 from certificates.models import Certificate
@@ -11,6 +9,7 @@ from courses.selectors import course_syllabus
 from progress.services import record_completion
 from tests.builders import build_course
 from tests.factories import UserFactory
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,27 +18,6 @@ pytestmark = [
         reason="row locking is exercised on PostgreSQL (the PostgreSQL pass of make test)",
     ),
 ]
-
-
-def run_in_threads(count: int, work) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def target(index):
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_parallel_issues_make_one_certificate():

@@ -5,12 +5,13 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from progress import signals
 from progress.models import ActivityProgress, CourseProgress, Status
 from progress.services import ActivityRef, record_completion, record_score, record_visit
 from tests.factories import UserFactory
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,27 +20,6 @@ pytestmark = [
         reason="row locking is exercised on PostgreSQL (the PostgreSQL pass of make test)",
     ),
 ]
-
-
-def run_in_threads(count: int, work) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def target(index):
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_parallel_completions_and_visits_for_one_learner_are_all_counted():
