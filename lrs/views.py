@@ -189,18 +189,18 @@ def _get(request, client):
     if "more" in params:
         if len(params) > 1:
             raise StatementError("more cannot be combined with other parameters.")
-        params, cursor = selectors.read_more(params["more"])
+        params, cursor = selectors.read_more(params["more"], client=client)
     elif selectors.SINGLE_PARAMETERS & set(params):
-        row, fmt = selectors.single_statement(params)
+        row, fmt = selectors.single_statement(params, client=client)
         if row is None:
             return _not_found(request, consistent)
         headers = {**consistent, "Last-Modified": http_date(row.stored.timestamp())}
         return xapi_response(formatted(row.data, fmt), headers=headers)
     query = selectors.parse_query(params)
-    documents, following = selectors.statement_page(query, cursor)
+    documents, following = selectors.statement_page(query, cursor, client=client)
     more = ""
     if following is not None:
-        token = selectors.more_token(params, following)
+        token = selectors.more_token(params, following, client=client)
         more = f"{reverse('lrs:statements')}?{urlencode({'more': token})}"
     payload = {"statements": [formatted(d, query.format) for d in documents], "more": more}
     return xapi_response(payload, headers=consistent)
