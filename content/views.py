@@ -1,6 +1,5 @@
 """The H5P player frame, its files, the learner's saved state and the xAPI results endpoint."""
 
-import json
 import mimetypes
 import posixpath
 
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.exceptions import SavadError
+from core.jsonbody import parse_json
 
 from . import results
 from .access import activity_for, issue_token, packages_used_by, read_token
@@ -234,7 +234,7 @@ def xapi(request, token: str):
     if len(request.body) > MAX_STATEMENT_BYTES:
         return JsonResponse({"ok": False, "error": _("The statement is too large.")}, status=413)
     try:
-        statement = json.loads(request.body)
+        statement = parse_json(request.body)
         outcome = results.record_statement(grant=grant, statement=statement, request=request)
     except (ValueError, UnicodeDecodeError):
         return JsonResponse(

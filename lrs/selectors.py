@@ -9,7 +9,6 @@ A client reads only the statements it sent (by id, by filter and through ``more`
 an administrator let it read every client's (``Client.reads_all_statements``).
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,14 @@ from django.db.models import Q
 from . import keys
 from .documents import FORMATS, iso
 from .models import Client, Statement, StatementLink
-from .validation import StatementError, is_iri, is_uuid, parse_timestamp, validate_actor
+from .validation import (
+    StatementError,
+    is_iri,
+    is_uuid,
+    parse_timestamp,
+    strict_json,
+    validate_actor,
+)
 
 MAX_LIMIT = 100
 MORE_SALT = "lrs.statements.more"
@@ -107,10 +113,7 @@ def parse_query(params: dict[str, str]) -> Query:
         raise StatementError(f"Unknown parameter “{unknown[0]}”.")
     fields = {"format": check_common(params)}
     if "agent" in params:
-        try:
-            agent = json.loads(params["agent"])
-        except ValueError:
-            raise StatementError("agent: must be an Agent or Group as JSON.") from None
+        agent = strict_json(params["agent"], "agent")
         validate_actor(agent, where="agent")
         fields["agent_key"] = keys.agent_key(agent)
         if fields["agent_key"] is None:

@@ -22,7 +22,7 @@ from xapi.identity import XAPI_VERSION
 
 from . import selectors, services
 from .documents import formatted, iso
-from .validation import StatementError, is_uuid
+from .validation import StatementError, is_uuid, strict_json
 
 VERSION_HEADER = "X-Experience-API-Version"
 ACCEPTED_VERSION = re.compile(r"1\.0(\.\d+)?")
@@ -137,14 +137,7 @@ def _json_body(request):
         raise TooLarge from None
     if len(body) > _max_body_bytes():
         raise TooLarge
-    try:
-        return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError):
-        raise StatementError("The request body is not valid JSON (UTF-8).") from None
-
-
-def _no_constant(name: str):
-    raise ValueError(name)
+    return strict_json(body)
 
 
 def _put(request, client):
