@@ -6,6 +6,9 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from content.models import H5PActivityPage
 from courses.selectors import course_syllabus
@@ -171,7 +174,7 @@ def test_another_client_cannot_void_a_clients_statement(two_clients):
 
 
 def test_a_registered_activity_must_be_an_iri():
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(ValidationError) as invalid, translation.override("en"):
         services.create_client(name="Bad", activities="https://example.org/a\nnot an iri")
     assert "not an IRI" in str(invalid.value)
     assert not Client.objects.exists()
@@ -191,3 +194,23 @@ def test_the_command_registers_pages_and_grants_reads(course):
     call_command("xapi_client", "scope", key, "--clear", "--own-only", stdout=out)
     client.refresh_from_db()
     assert client.activity_iris() == [] and not client.reads_all_statements
+
+
+def test_the_admin_registers_activities_and_grants_reads(client, course):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(admin)
+    lesson = iri(course.lessons[0])
+    bad = client.post(reverse("xapi_clients:add"), {"name": "Sim", "activities": "not an iri"})
+    assert bad.status_code == 200 and "is not an IRI" in bad.content.decode()
+    assert not Client.objects.exists()
+    form = {"name": "Sim", "activities": f" {lesson}\n\n{lesson}\n", "reads_all_statements": "on"}
+    assert client.post(reverse("xapi_clients:add"), form).status_code == 302
+    created = Client.objects.get()
+    assert created.activity_iris() == [lesson] and created.reads_all_statements
+    edit = {"name": "Sim", "activities": "", "is_active": "on"}
+    assert client.post(reverse("xapi_clients:edit", args=[created.pk]), edit).status_code == 302
+    created.refresh_from_db()
+    assert created.activity_iris() == [] and not created.reads_all_statements
