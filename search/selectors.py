@@ -84,16 +84,20 @@ def _under_any(paths: list[str]) -> Q:
     return reduce(operator.or_, (Q(path__startswith=path) for path in paths))
 
 
-def search_pages(query: str, *, locale: Locale, user) -> QuerySet | list:
-    """Published, public pages of ``locale`` that ``user`` may open and that match ``query``,
-    best first. ``query`` must have been through ``clean_query``."""
-    if not query:
-        return Page.objects.none()
-    pages = (
+def searchable_pages(*, locale: Locale, user) -> QuerySet:
+    """Published, public pages of ``locale`` that ``user`` may open (before any search)."""
+    return (
         Page.objects.live()
         .public()
         .filter(locale=locale)
         .filter(openable_pages_filter(user))
         .specific()
     )
-    return pages.search(query)
+
+
+def search_pages(query: str, *, locale: Locale, user) -> QuerySet | list:
+    """The pages of ``searchable_pages`` that match ``query``, best first. ``query`` must
+    have been through ``clean_query``."""
+    if not query:
+        return Page.objects.none()
+    return searchable_pages(locale=locale, user=user).search(query)

@@ -6,15 +6,20 @@ its course, its teachers and admins (see tests/courses/test_access.py), so searc
 those and to no one else. Course pages themselves are public.
 """
 
+import json
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 from courses import services
 from courses.models import EnrolmentMode, LessonPage
+from courses.selectors import activity_models
+from search.selectors import searchable_pages
 from tests.builders import BuiltCourse, build_course, publish
 from tests.factories import UserFactory
 
@@ -178,3 +183,29 @@ def test_search_costs_the_same_queries_for_one_result_and_a_full_page(
     assert many_queries == one_queries
     with django_assert_max_num_queries(one_queries):
         client.get("/fa/search/", {"q": GATED_WORD, "page": "2"})
+
+
+def _elasticsearch_filter(user) -> str:
+    """The filter part of the Elasticsearch 8 query for a search by ``user`` (no server needed:
+    the query is compiled, not sent)."""
+    es8 = pytest.importorskip("wagtail.search.backends.elasticsearch8")  # the [elasticsearch] extra
+    pages = searchable_pages(locale=Locale.objects.get(language_code="fa"), user=user)
+    compiler = es8.Elasticsearch8SearchQueryCompiler(pages, GATED_WORD)
+    compiler.check()  # every filtered field is an indexed FilterField
+    return json.dumps(compiler.get_query()["bool"]["filter"])
+
+
+def test_elasticsearch_applies_the_same_filter(world):
+    invitation_path = world.invitation.course.path
+    lesson_types = [ContentType.objects.get_for_model(model).pk for model in activity_models()]
+    anonymous = _elasticsearch_filter(AnonymousUser())
+    assert invitation_path not in anonymous
+    assert all(str(pk) in anonymous for pk in lesson_types)
+    enrolled = _elasticsearch_filter(world.users["enrolled_learner"])
+    assert f'{{"prefix": {{"path": "{invitation_path}"}}}}' in enrolled
+    assert world.open.course.path not in enrolled
+    teacher = _elasticsearch_filter(world.users["teacher_of_other_course"])
+    assert world.open.course.path in teacher and invitation_path not in teacher
+    world.invitation.course.unpublish(set_expired=False, commit=True)
+    admin = _elasticsearch_filter(world.users["admin"])
+    assert invitation_path in admin and '"must_not"' in admin
