@@ -13,19 +13,14 @@ import sqlite3
 
 import pytest
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from courses.services import enrol
+from lms.settings.env import database_from_env
 from tests.builders import build_course
 from tests.conftest import clean_env, run_python
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "sqlite", reason="SQLite's locking (the SQLite pass of make test)"
-    ),
-]
 
 LEARNERS = 10
 EDITED_LESSONS = 4
@@ -41,6 +36,33 @@ def _copy_test_database(path) -> None:
         target.close()
 
 
+def test_sqlite_urls_get_web_server_options(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    monkeypatch.setenv("SQLITE_BUSY_TIMEOUT", "7")
+    config = database_from_env(default="sqlite:///unused.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    wrapper = ConnectionHandler({"default": config})["default"]
+    # The connection Django opens for each request (pytest-django guards the usual path).
+    raw = wrapper.get_new_connection(wrapper.get_connection_params())
+    try:
+        pragmas = {
+            name: raw.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "busy_timeout")
+        }
+    finally:
+        raw.close()
+    assert pragmas == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 7000}
+
+
+def test_postgresql_urls_get_no_sqlite_options(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://savad:pw@db:5432/savad")
+    assert "init_command" not in database_from_env(default="sqlite:///x").get("OPTIONS", {})
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's locking (the SQLite pass of make test)"
+)
 def test_parallel_quiz_submits_and_draft_saves_on_a_file_database(site_tree, tmp_path):
     built = build_course(slug="busy-course", lessons=EDITED_LESSONS)
     quiz = build_quiz(built.course, standard_questions(category(built.course)))
