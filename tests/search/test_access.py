@@ -202,7 +202,7 @@ def test_elasticsearch_applies_the_same_filter(world):
     assert invitation_path not in anonymous
     assert all(str(pk) in anonymous for pk in lesson_types)
     enrolled = _elasticsearch_filter(world.users["enrolled_learner"])
-    assert f'{{"prefix": {{"path": "{invitation_path}"}}}}' in enrolled
+    assert f'{{"prefix": {{"path_filter": "{invitation_path}"}}}}' in enrolled
     assert world.open.course.path not in enrolled
     teacher = _elasticsearch_filter(world.users["teacher_of_other_course"])
     assert world.open.course.path in teacher and invitation_path not in teacher
