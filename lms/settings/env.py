@@ -40,11 +40,29 @@ def database_from_env(default: str) -> dict:
         if not parts.path.strip("/"):
             raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": "no database name"})
     config = environ.Env.db_url_config(url)
-    if scheme != "sqlite":
+    if scheme == "sqlite":
+        config["OPTIONS"] = sqlite_options()
+    else:
         config.setdefault("PORT", port or "")
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def sqlite_options() -> dict:
+    """SQLite set up for a web server, where requests write at the same time.
+
+    WAL lets readers go on while one connection writes; ``synchronous=NORMAL`` is durable
+    with WAL except for the last commits before a power cut. Transactions start with
+    ``BEGIN IMMEDIATE``, so a transaction takes the write lock before it reads instead of
+    failing at once ("database is locked") when it later needs to write while another holds
+    the lock; a writer waits up to ``SQLITE_BUSY_TIMEOUT`` seconds for the lock.
+    """
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    }
 
 
 def search_backends_from_env() -> dict:
