@@ -31,7 +31,7 @@ from core.exceptions import SavadError
 from . import services
 from .forms import H5PPackageForm
 from .models import H5PLibraryUpgrade, H5PPackage
-from .roles import can_use_package, packages_for
+from .roles import packages_for
 
 Status = H5PPackage.Status
 POLL_INTERVAL_MS = 1500
