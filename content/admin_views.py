@@ -357,6 +357,7 @@ class H5PPackageViewSet(SnippetViewSet):
         base_form_class=H5PPackageForm,
     )
     search_backend_name = None  # search the scoped listing with the database
+    search_fields = ["title", "main_library"]
 
     def get_queryset(self, request):
         return packages_for(request.user, read=True).select_related("course")

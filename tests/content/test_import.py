@@ -16,6 +16,7 @@ from content.h5p.limits import Limits
 from content.h5p.validation import LibraryRef, is_ignored, validate_package
 from content.management.commands import h5p_validate
 from content.models import H5PLibrary, H5PPackage
+from tests.builders import build_course
 from tests.content import hostile
 from tests.content.hostile import LIBRARY_FOLDER, MB, dumps, h5p_json, package
 
@@ -498,6 +499,17 @@ def test_import_command(media, tmp_path):
 
     code, out, _err = run_import(str(GREETING), "--title", "کارت تبریک")
     assert code == 0 and "Imported “کارت تبریک” (H5P.GreetingCard 1.0)" in out
+    assert package_.course is None  # without --course: shared by every course
+
+
+def test_import_command_puts_the_package_in_a_course(media, site_tree):
+    course = build_course(slug="cli-course", lessons=0).course
+    code, _out, err = run_import(str(GREETING), "--course", str(course.pk))
+    assert (code, err) == (0, "")
+    assert H5PPackage.objects.get().course == course
+    code, _out, err = run_import(str(GREETING), "--course", "999999")
+    assert code == 1 and "No such course: 999999" in err
+    assert H5PPackage.objects.count() == 1
 
 
 def test_import_command_refuses_bad_packages(media, tmp_path, django_capture_on_commit_callbacks):
