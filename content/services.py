@@ -61,7 +61,7 @@ BUSY_STATES = (Status.PENDING, Status.VALIDATING, Status.EXTRACTING)
 class ImportFailure(Exception):
     """The import stops for a reason the uploader should read (stored in ``errors``)."""
 
-    def __init__(self, code: str, message: str, path: str | None = None, *, refusal=True):
+    def __init__(self, code: str, message: str, path: str | None = None, *, refusal: bool = True):
         super().__init__(message)
         self.code, self.message, self.path = code, message, path
         self.refusal = refusal  # the package is bad (its file goes), not the attempt
