@@ -174,7 +174,6 @@ def frame(request, token: str):
         page = activity_for(grant.page_id)
         if page is None or package.pk not in packages_used_by(page):
             raise Http404
-    user = get_user_model().objects.get(pk=grant.user_id)
     language = (package.h5p_json.get("language") or "").split("-")[0]
     if page is not None and language in {"", "und"}:
         language = page.locale.language_code
@@ -187,10 +186,6 @@ def frame(request, token: str):
         "frame": False,
         # The sandboxed frame is already the content's own document: no second, nested iframe.
         "embedType": "div",
-        "user": {
-            "name": user.get_full_name() or user.get_username(),
-            "mail": f"learner-{user.pk}@users.savad.invalid",
-        },
     }
     if page is not None:
         rows = H5PUserData.objects.filter(
@@ -199,9 +194,15 @@ def frame(request, token: str):
             activity_key=page.translation_key,
             sub_content_id="0",
         )
+        user = get_user_model().objects.get(pk=grant.user_id)
         config.update(
             {
                 "saveFreq": 15,
+                # Without a user (an admin preview) H5P core neither loads nor saves state.
+                "user": {
+                    "name": user.get_full_name() or user.get_username(),
+                    "mail": f"learner-{user.pk}@users.savad.invalid",
+                },
                 "ajax": {
                     "contentUserDataUrl": reverse(
                         "h5p:state", args=[token, "DATATYPE", "SUBCONTENT"]
