@@ -19,6 +19,7 @@ from courses.services import enrol, unenrol
 from lms.settings.env import content_origin_from_env
 from progress.models import ActivityProgress, Status
 from tests.builders import build_course, publish
+from tests.conftest import clean_env, run_python
 from tests.content.installed import install
 from tests.factories import UserFactory
 
@@ -456,3 +457,24 @@ def test_the_content_origin_setting_is_checked(monkeypatch):
         monkeypatch.setenv("H5P_CONTENT_ORIGIN", bad)
         with pytest.raises(ImproperlyConfigured, match="H5P_CONTENT_ORIGIN"):
             content_origin_from_env()
+
+
+def test_a_content_origin_joins_the_allowed_hosts_and_the_sites_frame_sources():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps(["
+        "s.ALLOWED_HOSTS, s.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src'], s.MIDDLEWARE]))"
+    )
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        ALLOWED_HOSTS="savad.example",
+        SECRET_KEY="x" * 60,
+        H5P_CONTENT_ORIGIN="https://h5p.savad.example",
+    )
+    result = run_python(code, env=env)
+    assert result.returncode == 0, result.stderr
+    hosts, frame_src, middleware = json.loads(result.stdout)
+    assert hosts == ["savad.example", "h5p.savad.example"]
+    assert frame_src == ["'self'", "https://h5p.savad.example"]
+    assert middleware.index("content.middleware.ContentHostMiddleware") < middleware.index(
+        "whitenoise.middleware.WhiteNoiseMiddleware"
+    )

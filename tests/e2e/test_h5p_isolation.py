@@ -15,6 +15,7 @@ from courses.services import enrol
 from tests.builders import build_course, publish
 from tests.content.hostile_player import probe_package, xss_multichoice
 from tests.content.installed import install_file
+from tests.e2e.test_h5p_player import use_content_origin
 from tests.factories import PASSWORD, UserFactory
 
 SECRET = "s3cret-of-the-site"
@@ -91,8 +92,13 @@ def assert_page_unchanged(page, *, url: str, title: str):
 FETCHED = {"admin", "dashboard", "siteAdmin", "siteDashboard", "adminUsers"}
 
 
-def test_hostile_packages_cannot_reach_the_learners_session_or_page(page, live_server, hostile):
+@pytest.mark.parametrize("content_host", ["site", "separate"])
+def test_hostile_packages_cannot_reach_the_learners_session_or_page(
+    page, live_server, hostile, settings, content_host
+):
     base = live_server.url
+    if content_host == "separate":  # the same server under another origin
+        use_content_origin(settings, base.replace("localhost", "127.0.0.1"))
     log_in(page, base, hostile["learner"])
     url = base + hostile["lesson"].url
     page.goto(url)
