@@ -478,3 +478,14 @@ def test_a_content_origin_joins_the_allowed_hosts_and_the_sites_frame_sources():
     assert middleware.index("content.middleware.ContentHostMiddleware") < middleware.index(
         "whitenoise.middleware.WhiteNoiseMiddleware"
     )
+
+
+def test_a_token_request_of_an_enrolled_learner_costs_one_query(
+    client, setup, django_assert_num_queries
+):
+    _built, package, page, _learner = setup
+    token = embedded(client, page)["src"].split("/")[3]
+    anonymous = Client()
+    with django_assert_num_queries(1):  # may the token's user still open it? (revocation)
+        response = anonymous.get(reverse("h5p:content", args=[token, "content/content.json"]))
+    assert response.status_code == 200
