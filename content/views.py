@@ -130,10 +130,10 @@ def _safe_subpath(path: str) -> str:
     return clean
 
 
-def _expired(*, status: int = 403):
+def _expired():
     response = HttpResponse(
         _("This exercise link has expired: reload the page."),
-        status=status,
+        status=403,
         content_type="text/plain; charset=utf-8",
     )
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -3,6 +3,7 @@
 from django import template
 
 from content.access import frame_for
+from courses.models import ActivityPage
 
 register = template.Library()
 
@@ -16,7 +17,9 @@ def h5p_frame(context, package) -> dict | None:
     """
     request = context.get("request")
     page = context.get("page")
-    if request is None or page is None or not request.user.is_authenticated:
+    if request is None or not isinstance(page, ActivityPage):
+        return None
+    if not request.user.is_authenticated:
         return None
     if package is None or not package.is_ready:
         return None
