@@ -83,3 +83,34 @@ def search_backends_from_env() -> dict:
             "AUTO_UPDATE": True,
         }
     }
+
+
+def content_origin_from_env() -> str:
+    """``H5P_CONTENT_ORIGIN`` as ``scheme://host[:port]`` (no path), or "" when unset."""
+    value = env.str("H5P_CONTENT_ORIGIN", default="").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            "H5P_CONTENT_ORIGIN must be an origin without a path, for example "
+            "https://h5p.savad.example."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def hostname_of(origin: str) -> str:
+    """The host name of an origin, as ALLOWED_HOSTS lists it (no port)."""
+    return urlsplit(origin).hostname or "" if origin else ""
