@@ -365,10 +365,10 @@ class H5PPackageViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("status/<int:pk>/", package_status, name="status"),
-            path("retry/<int:pk>/", package_retry, name="retry"),
+            path("status/<id:pk>/", package_status, name="status"),
+            path("retry/<id:pk>/", package_retry, name="retry"),
             path("library-upgrades/", library_upgrades, name="library_upgrades"),
-            path("library-upgrades/<int:pk>/", library_upgrade, name="library_upgrade"),
+            path("library-upgrades/<id:pk>/", library_upgrade, name="library_upgrade"),
         ]
 
 

@@ -92,7 +92,7 @@ class ClientViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("created/<int:pk>/", client_created, name="created"),
+            path("created/<id:pk>/", client_created, name="created"),
         ]
 
     def on_register(self):
