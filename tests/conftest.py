@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from core import demo
 from tests.factories import UserFactory
@@ -103,6 +103,27 @@ def shared_database(transactional_db, tmp_path):
         connection.close()
         settings_dict["NAME"], settings_dict["OPTIONS"] = memory_name, options
         connection.connection = memory
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Database access for a module-scoped fixture that builds data its module's tests only read.
+
+    What the fixture builds is in the database for every test of the module, and rolled back
+    after the module's last test: the module runs inside one transaction, each test inside a
+    savepoint of it (the ``db`` fixture), so a test's own changes are still undone after it.
+    Only for modules without ``transaction=True`` tests (they would commit, or flush, the
+    shared rows).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_site_tree(module_db):
+    """``site_tree`` built once for a module (see ``module_db``)."""
+    demo.seed(courses=False)
 
 
 @pytest.fixture
