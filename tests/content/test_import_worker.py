@@ -31,7 +31,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "h5p"
 MULTICHOICE = FIXTURES / "multichoice.h5p"
 Status = H5PPackage.Status
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery-worker")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.sqlite,
+]
 
 # Runs ``celery`` after setting what the test settings cannot take from the environment.
 WORKER_BOOTSTRAP = """

@@ -16,7 +16,7 @@ from tests.builders import build_course, publish
 from tests.content.installed import install
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from courses.models import Enrolment
 from tests.builders import BuiltCourse, build_course
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 LESSON_TEXT = "متن درس 1"
 # courses/templates/courses/activity_locked.html, translated in locale/fa/LC_MESSAGES/django.po

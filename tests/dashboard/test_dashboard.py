@@ -16,7 +16,7 @@ from tests.builders import build_course
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 URL = "/fa/dashboard/"
 QUERY_BUDGET = 11  # session, user, 8 reads of the dashboard, the request's site

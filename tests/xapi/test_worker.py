@@ -26,7 +26,11 @@ from tests.xapi.lrs_server import KEY, SECRET
 from xapi import services
 from xapi.models import OutboxStatement
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery-worker")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.sqlite,
+]
 
 
 @pytest.fixture
