@@ -7,8 +7,6 @@ import pytest
 
 from tests.conftest import clean_env, run_manage, run_python
 
-pytestmark = pytest.mark.sqlite
-
 DUMP = (
     "import json; from django.conf import settings as s;"
     "print(json.dumps({'db': s.DATABASES['default'], 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
