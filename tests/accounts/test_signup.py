@@ -9,7 +9,7 @@ from django.utils import translation
 from accounts.models import User
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def signup_data(**overrides):

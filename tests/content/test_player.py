@@ -23,7 +23,7 @@ from tests.conftest import clean_env, run_python
 from tests.content.installed import install
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture

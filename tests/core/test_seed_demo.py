@@ -7,7 +7,7 @@ from accounts.models import User
 from core.demo import DEMO_ACCOUNTS
 from core.models import HomePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def snapshot():
