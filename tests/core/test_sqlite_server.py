@@ -22,6 +22,8 @@ from tests.conftest import clean_env, run_python
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
 
+pytestmark = pytest.mark.sqlite  # the SQLite-specific code runs in the SQLite pass
+
 LEARNERS = 10
 EDITED_LESSONS = 4
 ROUNDS = 3

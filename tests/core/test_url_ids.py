@@ -13,7 +13,7 @@ from tests.builders import build_course
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 HUGE = "1" + "0" * 22  # 23 digits, far beyond 2**63
 

@@ -6,7 +6,7 @@ quote (and other FTS5 syntax) 500 on SQLite ("fts5: syntax error").
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 NO_WORD = "Type at least one word (letters or digits) to search for."
 CANNOT_SEARCH = "Your search contains characters that cannot be searched."
