@@ -178,11 +178,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Learner pages never wait on the broker: jobs are published with short timeouts and, when the
+# broker is down or hung, kept in the database and published later (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Seconds a process publishes nothing after a failed publish (its jobs wait in the database).
+JOBS_BROKER_PAUSE = env.float("JOBS_BROKER_PAUSE", default=30.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
+    },
+    "publish-pending-jobs": {
+        "task": "core.tasks.flush_pending_jobs",
+        "schedule": timedelta(seconds=60),
     },
     "xapi-deliver-outbox": {
         "task": "xapi.tasks.deliver_outbox",
