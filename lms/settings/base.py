@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.HeldBackJobsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Monitoring ----------------------------------------------------------------------------
+# /healthz shows only its status to the public; the details to staff and to requests with
+# "Authorization: Bearer <HEALTHZ_TOKEN>" (unset: staff only).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Security defaults (tightened further in production.py) -------------------------------
 X_FRAME_OPTIONS = "DENY"
