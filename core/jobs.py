@@ -3,9 +3,10 @@
 ``enqueue_on_commit(task, *args, **kwargs)`` is how code reached from a request queues a task.
 
 With a broker, the job is written as a ``PendingJob`` row in the caller's transaction. Once that
-commits, the row is claimed, published with short timeouts (a fresh connection bounded by the
-``CELERY_BROKER_*`` settings, no publish retries) and deleted. If the broker refuses, fails or
-does not answer in time, the row stays, the failure is logged and the request goes on. This
+commits, the row is claimed, published with short timeouts (a fresh connection, one try,
+``JOBS_PUBLISH_TIMEOUT`` seconds to connect and for each reply) and deleted. If the broker
+refuses, fails or does not answer in time, the row stays, the failure is logged and the
+request goes on. This
 process then publishes nothing for ``JOBS_BROKER_PAUSE`` seconds (a circuit breaker): jobs
 queued meanwhile wait in the table, so no page pays the broker's timeout twice in a row.
 
@@ -155,11 +156,21 @@ def _publish_new(job_id: int) -> None:
     _after_success()
 
 
+def publish_timeout() -> float:
+    """Seconds a publish may wait for the broker (to connect, and for each reply)."""
+    return float(getattr(settings, "JOBS_PUBLISH_TIMEOUT", 0.5))
+
+
 def _connection(app):
-    """A fresh broker connection that tries once, within the broker timeouts, never longer."""
+    """A fresh broker connection that tries once, within ``publish_timeout()``, never longer."""
+    timeout = publish_timeout()
     return app.connection_for_write(
-        connect_timeout=app.conf.broker_connection_timeout,
-        transport_options={"max_retries": 0},
+        connect_timeout=timeout,
+        transport_options={
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+            "max_retries": 0,
+        },
     )
 
 

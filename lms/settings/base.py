@@ -193,6 +193,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Seconds a request's publish may wait for the broker (to connect, and for each reply).
+JOBS_PUBLISH_TIMEOUT = env.float("JOBS_PUBLISH_TIMEOUT", default=0.5)
 # Seconds a process publishes nothing after a failed publish (its jobs wait in the database).
 JOBS_BROKER_PAUSE = env.float("JOBS_BROKER_PAUSE", default=30.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
