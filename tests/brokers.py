@@ -32,6 +32,14 @@ class SwitchableProxy:
     def url(self, db: int) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
+    def hang(self) -> None:
+        """From now on, accept connections and never answer (open ones are closed)."""
+        with self._lock:
+            self.hung = True
+            held, self._held = self._held, []
+        for conn in held:
+            _close(conn)
+
     def forward(self) -> None:
         """From now on, pass connections through to the real broker."""
         with self._lock:

@@ -1,9 +1,10 @@
 """The site, served by gunicorn, keeps answering while its broker accepts connections and never
 replies; the jobs queued meanwhile run on a real Celery worker once the broker answers again.
 
-The broker the site sees is ``tests.brokers.SwitchableProxy``: first a black hole, then a pipe
-to the machine's Redis (database 11, this test's own). The worker talks to Redis directly (the
-web-to-broker path is the one that hangs). Both share this test's database (``transaction=True``).
+The broker the site sees is ``tests.brokers.SwitchableProxy``: a pipe to the machine's Redis
+(database 11, this test's own), then a black hole, then a pipe again. The worker talks to Redis
+directly (the web-to-broker path is the one that hangs). Both share this test's database
+(``transaction=True``).
 Redis must be running (``scripts/services.sh``): if it is not, the test fails.
 """
 
@@ -109,9 +110,6 @@ class Browser:
         self.timings.append((("POST " if post else "GET ") + path, took, status))
         return status
 
-    def slow(self) -> list[tuple[str, float, int]]:
-        return [timing for timing in self.timings if timing[1] >= ANSWER_WITHIN]
-
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -136,7 +134,7 @@ def redis_db():
 
 @pytest.fixture
 def proxy():
-    hole = SwitchableProxy(hung=True)
+    hole = SwitchableProxy(hung=False)
     yield hole
     hole.close()
 
@@ -237,15 +235,18 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
     logs = lambda: site.log_tail() + "\n" + worker.log_tail()  # noqa: E731
     try:
         browser = Browser(base, client.cookies["sessionid"].value)
-        # Warm both gunicorn workers up (first requests compile templates) with pages that
-        # queue nothing: the timings below are about the broker, not about a cold start.
-        anonymous = Browser(base, "")
+        # The site runs with its broker; both gunicorn workers warm up (first requests load
+        # templates): the timings below are about the broker, not about a cold start.
         for _ in range(3):
-            for path in (built.course.url, built.lessons[0].url, "/"):
-                anonymous.request(path)
-        # The broker hangs: a learner works through the course, others browse meanwhile.
-        # More requests than gunicorn has workers, each of which would be stuck for good if a
-        # request waited on the broker.
+            for page in (built.course, *built.lessons):
+                assert browser.request(page.url) == 200
+        warm_up = len(browser.timings)
+
+        # The broker hangs: it accepts connections and never answers. The learner works
+        # through the course, and pages are visited meanwhile: more requests than gunicorn
+        # has workers, each of which would be stuck for good if a request waited on the broker.
+        proxy.hang()
+        accepted = proxy.accepted
         followers = [*built.lessons[1:], built.course]
         for lesson, following in zip(built.lessons, followers, strict=True):
             assert browser.request(lesson.url) == 200
@@ -257,9 +258,10 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
         for _ in range(4):
             assert browser.request(built.course.url) == 200
             assert browser.request(built.lessons[0].url) == 200
-        assert proxy.accepted >= 1, "the site must have tried the hung broker"
-        assert browser.slow() == [], browser.timings
-        assert len(browser.timings) >= 12
+        assert proxy.accepted > accepted, "the site must have tried the hung broker"
+        hung = browser.timings[warm_up:]
+        assert len(hung) >= 12
+        assert [timing for timing in hung if timing[1] >= ANSWER_WITHIN] == [], hung
 
         # Everything was saved; the jobs wait in the database, none reached a worker.
         certificate = Certificate.objects.get(user=learner)
@@ -267,7 +269,6 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
         assert PendingJob.objects.filter(task="certificates.tasks.render_certificate_pdf").exists()
         statements = OutboxStatement.objects.count()
         assert statements >= 7  # launched and completed per lesson, the course completed
-        assert lrs.stored == []
 
         # The broker answers again. Once the pause is over, the next publish of a process that
         # failed asks for a flush; a worker publishes what waited, and runs it.
@@ -286,7 +287,6 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
         wait_for(all_done, seconds=180, what="the queued jobs to run", log=logs)
         assert len(lrs.stored) == len(set(lrs.stored)) == OutboxStatement.objects.count()
         assert len(lrs.stored) >= statements
-        assert browser.slow() == [], browser.timings
     finally:
         site.stop()
         worker.stop()
