@@ -35,6 +35,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
 from core.exceptions import SavadError
 
 from . import storage
@@ -128,8 +129,14 @@ def enqueue_import(package_id: int, **kwargs) -> None:
 
 
 def _enqueue_on_commit(package_id: int, **kwargs) -> None:
+    from . import tasks  # tasks import this module
+
     kwargs.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
-    transaction.on_commit(lambda: enqueue_import(package_id, **kwargs))
+    if jobs.eager():  # runs in this process at commit, as before
+        transaction.on_commit(lambda: enqueue_import(package_id, **kwargs))
+        return
+    # With a broker: stored with the package, published after commit or later (never lost).
+    jobs.enqueue_on_commit(tasks.import_package, package_id, **kwargs)
 
 
 def _upload_name(package: H5PPackage) -> str:

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseForbidden
 from django.urls import include, path
@@ -8,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.signals import page_published, page_unpublished
+
+from core import jobs
 
 from . import admin_views, services
 from .models import CatalogueIndexPage, CoursePage
@@ -118,4 +119,4 @@ def reevaluate_course_completion(sender, instance, **kwargs):
         return
     course = CoursePage.objects.ancestor_of(instance).only("pk").first()
     if course is not None:
-        transaction.on_commit(lambda: reevaluate_completion.delay(course.pk))
+        jobs.enqueue_on_commit(reevaluate_completion, course.pk)

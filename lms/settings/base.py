@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.HeldBackJobsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -192,11 +193,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Learner pages never wait on the broker: jobs are published with short timeouts and, when the
+# broker is down or hung, kept in the database and published later (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Seconds a request's publish may wait for the broker (to connect, and for each reply).
+JOBS_PUBLISH_TIMEOUT = env.float("JOBS_PUBLISH_TIMEOUT", default=0.5)
+# Seconds a process publishes nothing after a failed publish (its jobs wait in the database).
+JOBS_BROKER_PAUSE = env.float("JOBS_BROKER_PAUSE", default=30.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
+    },
+    "publish-pending-jobs": {
+        "task": "core.tasks.flush_pending_jobs",
+        "schedule": timedelta(seconds=60),
     },
     "xapi-deliver-outbox": {
         "task": "xapi.tasks.deliver_outbox",
@@ -204,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Monitoring ----------------------------------------------------------------------------
+# /healthz shows only its status to the public; the details to staff and to requests with
+# "Authorization: Bearer <HEALTHZ_TOKEN>" (unset: staff only).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Security defaults (tightened further in production.py) -------------------------------
 X_FRAME_OPTIONS = "DENY"
