@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.errors.SavadErrorMiddleware",  # renders uncaught SavadErrors (one error page)
     # django-axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
