@@ -21,7 +21,7 @@ from .selectors import (
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    urls = [path("<int:page_id>/enrolments/", admin_views.enrolments, name="enrolments")]
+    urls = [path("<id:page_id>/enrolments/", admin_views.enrolments, name="enrolments")]
     return [path("courses/", include((urls, "courses_admin")))]
 
 

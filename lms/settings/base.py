@@ -4,11 +4,23 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, database_from_env, env, search_backends_from_env
+from .env import (
+    BASE_DIR,
+    content_origin_from_env,
+    database_from_env,
+    env,
+    hostname_of,
+    search_backends_from_env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# H5P content (player frames, package files, libraries) may be served from an origin of its own,
+# e.g. https://h5p.savad.example: that host answers only the H5P content endpoints. Unset: the
+# site's own host, still inside a sandboxed (opaque-origin) frame.
+H5P_CONTENT_ORIGIN = content_origin_from_env()
+H5P_CONTENT_HOSTS = [hostname_of(H5P_CONTENT_ORIGIN)] if H5P_CONTENT_ORIGIN else []
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), *H5P_CONTENT_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DJANGO_APPS = [
@@ -63,6 +75,8 @@ INSTALLED_APPS = LOCAL_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before static files and sessions: the H5P content host serves its endpoints only.
+    "content.middleware.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,7 +221,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "media-src": ["'self'"],
-        "frame-src": ["'self'"],
+        "frame-src": ["'self'", *([H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else [])],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
