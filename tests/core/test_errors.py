@@ -1,5 +1,7 @@
 """One application-error path: core.errors renders every uncaught SavadError."""
 
+import json
+
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -46,7 +48,7 @@ def test_scripts_get_json_with_the_same_status_and_message():
         response = _respond(request, SavadError("Too late.", status=403))
         assert response.status_code == 403
         assert response["Content-Type"] == "application/json"
-        assert response.json() == {"ok": False, "error": "Too late."}
+        assert json.loads(response.content) == {"ok": False, "error": "Too late."}
 
 
 def test_other_exceptions_are_left_to_django():
