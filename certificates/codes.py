@@ -8,12 +8,13 @@ read forgivingly: any case, with or without dashes or spaces, and in Persian or 
 import re
 import secrets
 
+from core.text import latin_digits
+
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 LENGTH = 16
 GROUP = 4
 MAX_LENGTH = LENGTH + LENGTH // GROUP - 1  # with the dashes
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
 _VALID = re.compile(rf"[{ALPHABET}]{{{LENGTH}}}")
 
@@ -25,7 +26,7 @@ def new_code() -> str:
 
 def normalise(typed: str) -> str | None:
     """The written form of a typed code, or None when it cannot be a code."""
-    compact = _SEPARATORS.sub("", (typed or "").translate(_DIGITS)).upper()
+    compact = _SEPARATORS.sub("", latin_digits(typed or "")).upper()
     if not _VALID.fullmatch(compact):
         return None
     return _grouped(compact)

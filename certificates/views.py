@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.exceptions import SavadError
+
 from . import codes, selectors, services
 
 logger = logging.getLogger(__name__)
@@ -50,15 +52,11 @@ def certificate_pdf(request, code: str):
     except Exception as error:
         logger.exception("Certificate %s: the PDF could not be made", certificate.pk)
         services.mark_pdf_failed(certificate.pk, error)
-        return render(
-            request,
-            "certificates/error.html",
-            {
-                "message": _("Your certificate's PDF could not be made just now. Try again later."),
-                "certificate": certificate,
-            },
+        raise SavadError(
+            _("Your certificate's PDF could not be made just now. Try again later."),
             status=503,
-        )
+            back=(certificate.get_absolute_url(), _("Back to the certificate")),
+        ) from error
     response = FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,

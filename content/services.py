@@ -102,8 +102,7 @@ def is_replacing(package: H5PPackage) -> bool:
 
 def stale_after() -> float:
     """Seconds without a sign of life after which an import is taken for dead."""
-    default = (getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 600) + 60
-    return float(getattr(settings, "H5P_STALE_AFTER", default))
+    return float(settings.H5P_STALE_AFTER)
 
 
 def is_busy(package: H5PPackage) -> bool:
@@ -387,7 +386,7 @@ class _Import:
             library_folders=set(contained),
             limits=self.limits,
             on_progress=self.extract_progress,
-            throttle=float(getattr(settings, "H5P_EXTRACT_THROTTLE", 0) or 0),
+            throttle=float(settings.H5P_EXTRACT_THROTTLE),
         )
         self.set(progress=PROGRESS_PLACING)
         notices = []

@@ -71,7 +71,7 @@ def work_root(storage: Storage | None = None) -> Path:
 
     Not created here (``make_work_dir`` does): a refused package leaves no trace at all.
     """
-    configured = getattr(settings, "H5P_WORK_DIR", None)
+    configured = settings.H5P_WORK_DIR
     if configured:
         return Path(configured)
     if is_local(storage):

@@ -14,14 +14,15 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
 from .caching import cached_content, locale_for
+from .wagtail_internals import find_site, remember_route, remember_site
 
 
 def _site_for(request) -> Site | None:
     host = request.get_host().split(":")[0]
     port = request.get_port()
-    site = cached_content(f"site:{host}:{port}", lambda: Site._find_for_request(request) or False)
-    request._wagtail_site = site or None
-    return request._wagtail_site
+    site = cached_content(f"site:{host}:{port}", lambda: find_site(request) or False)
+    remember_site(request, site or None)
+    return site or None
 
 
 def _localized_root(site: Site, language: str) -> Page:
@@ -63,7 +64,8 @@ def route(request, path: str):
 def serve(request, path):
     """Wagtail's serve view, with the route found by ``route`` above."""
     try:
-        request._wagtail_route_for_request = route(request, path)
+        found = route(request, path)
     except Http404:
-        request._wagtail_route_for_request = None
+        found = None
+    remember_route(request, found)
     return wagtail_views.serve(request, path)

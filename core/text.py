@@ -28,9 +28,26 @@ _REPLACE = {
     "\u061b": ";",  # ؛
     "\u200c": " ",  # ZWNJ (نیم‌فاصله) -> space
 }
-for _i in range(10):
-    _REPLACE[chr(0x06F0 + _i)] = str(_i)  # Persian digits ۰-۹
-    _REPLACE[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits ٠-٩
+
+# The digit scripts: Persian ۰-۹ (U+06F0…) and Arabic-Indic ٠-٩ (U+0660…), position = value.
+LATIN_DIGITS = "0123456789"
+PERSIAN_DIGITS = "".join(chr(0x06F0 + i) for i in range(10))
+ARABIC_DIGITS = "".join(chr(0x0660 + i) for i in range(10))
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS, PERSIAN_DIGITS)
+
+
+def latin_digits(text: str) -> str:
+    """``text`` with Persian and Arabic-Indic digits written as 0-9; nothing else changes."""
+    return text.translate(_TO_LATIN)
+
+
+def persian_digits(text: str) -> str:
+    """``text`` with 0-9 written as Persian ۰-۹; nothing else changes."""
+    return text.translate(_TO_PERSIAN)
+
+
+_REPLACE.update(zip(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2, strict=True))
 
 # Characters removed outright: harakat and Quranic marks, tatweel, joiners, bidi controls.
 _REMOVE = [

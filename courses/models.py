@@ -226,11 +226,11 @@ class ActivityPage(SavadPage):
     def access_for(self, request):
         from .selectors import activity_access
 
-        if not hasattr(request, "_savad_access"):
-            request._savad_access = activity_access(
-                user=request.user, course=self.course, request=request
-            )
-        return request._savad_access
+        # One answer per page and request (a request may check several pages).
+        cache = request.__dict__.setdefault("_savad_access_by_page", {})
+        if self.pk not in cache:
+            cache[self.pk] = activity_access(user=request.user, course=self.course, request=request)
+        return cache[self.pk]
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import lesson_context

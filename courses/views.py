@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,13 +17,8 @@ def _live_course(page_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live().select_related("locale"), pk=page_id)
 
 
-def _error(request, error: SavadError, course=None):
-    return render(
-        request,
-        "courses/error.html",
-        {"message": error.message, "course": course},
-        status=error.status,
-    )
+def _back_to(request, course: CoursePage) -> tuple[str, str]:
+    return course.get_url(request), _("Back to the course")
 
 
 @require_POST
@@ -33,7 +28,8 @@ def enrol(request, page_id: int):
     try:
         services.enrol(user=request.user, course=course)
     except SavadError as error:
-        return _error(request, error, course)
+        error.back = _back_to(request, course)
+        raise
     messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
     return HttpResponseRedirect(course.get_url(request))
 
@@ -61,10 +57,10 @@ def complete(request, page_id: int):
         raise Http404
     access = activity_access(user=request.user, course=course)
     if not access.enrolled:
-        return _error(
-            request,
-            SavadError(_("Enrol in this course to record your progress."), status=403),
-            course,
+        raise SavadError(
+            _("Enrol in this course to record your progress."),
+            status=403,
+            back=_back_to(request, course),
         )
     syllabus = course_syllabus(course)
     record_completion(user=request.user, activity=lesson.activity_ref(syllabus))

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import media, routing
+from core import media, routing, wagtail_internals
 from core.views import healthz
 from search.views import search
 
@@ -35,7 +34,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", include("dashboard.urls")),
     path("certificates/", include("certificates.urls")),
     path("learning-record/", include("xapi.urls")),
-    *wagtail_urls.urlpatterns[:-1],
-    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+    *wagtail_internals.urlpatterns_without_serve(),
+    re_path(wagtail_internals.SERVE_PATTERN, routing.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -116,7 +116,7 @@ def _params(request) -> dict[str, str]:
 
 
 def _max_body_bytes() -> int:
-    return getattr(settings, "LRS_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    return settings.LRS_MAX_BODY_BYTES
 
 
 def _json_body(request):

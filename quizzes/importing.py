@@ -24,7 +24,6 @@ from .models import Choice, Question, QuestionCategory
 from .specs import QuestionDefinitionError, validate_question
 
 FORMATS = ("gift", "aiken")
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 ALLOWED_TAGS = {
     *("p", "br", "hr", "div", "span", "blockquote", "pre", "code"),
@@ -55,7 +54,7 @@ class QuestionImportError(Exception):
 
 
 def max_bytes() -> int:
-    return getattr(settings, "QUIZ_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.QUIZ_IMPORT_MAX_BYTES
 
 
 def parse_file(data: bytes, fmt: str) -> ParseResult:

@@ -33,7 +33,7 @@ class QuizError(SavadError):
 
 
 def grace_period() -> timedelta:
-    return timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 30))
+    return timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
 
 
 @dataclass(frozen=True)

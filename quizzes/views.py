@@ -9,27 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import wants_json
 from core.exceptions import SavadError
 
 from . import services
 from .answers import answers_from_post
 from .models import Attempt, QuizPage
 from .selectors import review_allowed, shown_questions
-
-
-def _wants_json(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _error(request, error: SavadError, quiz=None):
-    if _wants_json(request):
-        return JsonResponse({"ok": False, "error": str(error.message)}, status=error.status)
-    return render(
-        request,
-        "quizzes/error.html",
-        {"message": error.message, "quiz": quiz},
-        status=error.status,
-    )
 
 
 def _quiz_for_learner(request, page_id: int) -> QuizPage:
@@ -78,20 +64,14 @@ def _question_shapes(attempt: Attempt) -> list[dict]:
 @require_POST
 @login_required
 def start(request, page_id: int):
-    try:
-        quiz = _quiz_for_learner(request, page_id)
-        attempt = services.attempt_start(user=request.user, quiz=quiz)
-    except SavadError as error:
-        return _error(request, error)
+    quiz = _quiz_for_learner(request, page_id)
+    attempt = services.attempt_start(user=request.user, quiz=quiz)
     return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
 
 
 @login_required
 def attempt_view(request, attempt_id: int):
-    try:
-        attempt = _own_attempt(request, attempt_id)
-    except SavadError as error:
-        return _error(request, error)
+    attempt = _own_attempt(request, attempt_id)
     if request.method != "POST" and attempt.state == Attempt.State.IN_PROGRESS and attempt.deadline:
         attempt = services.close_overdue_attempt(attempt)  # late POSTs get told why first
     if attempt.state != Attempt.State.IN_PROGRESS:
@@ -135,8 +115,10 @@ def _post_answers(request, attempt: Attempt, quiz):
                 check=int(check) if check and check.isdigit() else None,
             )
     except SavadError as error:
-        return _error(request, error, quiz)
-    if _wants_json(request):
+        if quiz is not None:
+            error.back = (quiz.get_url(request), _("Back to the quiz"))
+        raise
+    if wants_json(request):
         return JsonResponse({"ok": True, "saved_at": timezone.now().isoformat()})
     if action == "submit":
         messages.success(request, _("Your attempt was submitted."))
@@ -147,10 +129,7 @@ def _post_answers(request, attempt: Attempt, quiz):
 
 @login_required
 def review(request, attempt_id: int):
-    try:
-        attempt = _own_attempt(request, attempt_id)
-    except SavadError as error:
-        return _error(request, error)
+    attempt = _own_attempt(request, attempt_id)
     if attempt.state == Attempt.State.IN_PROGRESS:
         return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
     quiz = _localized_quiz(request, attempt)

@@ -3,17 +3,19 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 MB = 1024 * 1024
 
 
 def _setting(name: str, default: int) -> int:
-    """The Django setting ``name`` if settings are configured and define it, else ``default``."""
-    try:
-        return getattr(settings, name, default)
-    except ImproperlyConfigured:  # used outside a configured Django project
+    """The Django setting ``name`` (declared in ``lms/settings/base.py``).
+
+    ``default`` is used only where Django settings are not configured (the validator run as a
+    plain library); in the project, a setting missing from the settings is an error.
+    """
+    if not settings.configured:
         return default
+    return getattr(settings, name)  # no default: every limit is declared in the settings
 
 
 def _from_settings(name: str, default: int):

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
 from core.caching import page_translations
+from core.text import persian_digits
 
 register = template.Library()
-
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 @register.simple_tag(takes_context=True)
@@ -62,7 +61,7 @@ def jdate(value, arg: str = "j F Y") -> str:
     if get_language() != "fa":
         return date_filter(value, arg)
     jalali = jdatetime.date.fromgregorian(date=value, locale="fa_IR")
-    return jalali.strftime("%-d %B %Y").translate(PERSIAN_DIGITS)
+    return persian_digits(jalali.strftime("%-d %B %Y"))
 
 
 @register.filter

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from core.templatetags.savad import PERSIAN_DIGITS
+from core.text import persian_digits
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 def digits(value) -> str:
     """A number in the reader's digits: Persian in ``fa`` (as the chart's axis shows them)."""
     text = str(value)
-    return text.translate(PERSIAN_DIGITS) if get_language() == "fa" else text
+    return persian_digits(text) if get_language() == "fa" else text

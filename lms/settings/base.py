@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.errors.SavadErrorMiddleware",  # renders uncaught SavadErrors (one error page)
     # django-axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -276,6 +277,30 @@ LOGGING = {
 H5P_WORK_DIR = env.str("H5P_WORK_DIR", default="")
 # Largest .h5p file the upload form accepts (bytes).
 H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# What one package may hold (content/h5p/limits.py): entries, path depth, uncompressed bytes in
+# all and per file, the largest compression ratio (judged above H5P_RATIO_MIN_BYTES) and the
+# size up to which its JSON files are read into memory.
+H5P_MAX_ENTRIES = env.int("H5P_MAX_ENTRIES", default=10_000)
+H5P_MAX_DEPTH = env.int("H5P_MAX_DEPTH", default=20)
+H5P_MAX_TOTAL_BYTES = env.int("H5P_MAX_TOTAL_BYTES", default=500 * 1024 * 1024)
+H5P_MAX_FILE_BYTES = env.int("H5P_MAX_FILE_BYTES", default=100 * 1024 * 1024)
+H5P_MAX_RATIO = env.int("H5P_MAX_RATIO", default=200)
+H5P_RATIO_MIN_BYTES = env.int("H5P_RATIO_MIN_BYTES", default=1024 * 1024)
+H5P_MAX_JSON_BYTES = env.int("H5P_MAX_JSON_BYTES", default=20 * 1024 * 1024)
+# Seconds without a sign of life after which an import is taken for dead (and may be retried).
+H5P_STALE_AFTER = env.float("H5P_STALE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
+# Seconds to pause between extracted files (0: none); only tests of interrupted imports use it.
+H5P_EXTRACT_THROTTLE = env.float("H5P_EXTRACT_THROTTLE", default=0.0)
+
+# --- Quizzes -------------------------------------------------------------------------------
+# Seconds after a quiz's time limit during which an answer sent by the browser still counts.
+QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
+# Largest question file (GIFT, Moodle XML) an import accepts (bytes).
+QUIZ_IMPORT_MAX_BYTES = env.int("QUIZ_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+
+# --- LRS -----------------------------------------------------------------------------------
+# Largest request body the built-in LRS endpoint (/xapi/...) reads (bytes).
+LRS_MAX_BODY_BYTES = env.int("LRS_MAX_BODY_BYTES", default=1_000_000)
 
 # --- Certificates ----------------------------------------------------------------------------
 # Certificates are rendered to PDF by a Celery task; verification links in them (and their QR

@@ -2,7 +2,15 @@
 
 import pytest
 
-from core.text import answer_key, answers_match, format_number, normalise, parse_number
+from core.text import (
+    answer_key,
+    answers_match,
+    format_number,
+    latin_digits,
+    normalise,
+    parse_number,
+    persian_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -207,3 +215,21 @@ def test_format_number_reads_back():
     assert format_number(-0.5) == "-0.5"
     assert parse_number(format_number(1e20)) == 1e20
     assert parse_number(format_number(0.1 + 0.2)) == 0.1 + 0.2
+
+
+def test_latin_digits_reads_persian_and_arabic_indic_digits_and_keeps_the_rest():
+    assert latin_digits("۰۱۲۳۴۵۶۷۸۹") == "0123456789"
+    assert latin_digits("٠١٢٣٤٥٦٧٨٩") == "0123456789"
+    assert latin_digits("کد ۴۲-AB ٧") == "کد 42-AB 7"
+    assert latin_digits("") == ""
+
+
+def test_persian_digits_writes_latin_digits_in_persian_and_keeps_the_rest():
+    assert persian_digits("0123456789") == "۰۱۲۳۴۵۶۷۸۹"
+    assert persian_digits("12 آذر 1403") == "۱۲ آذر ۱۴۰۳"
+    assert persian_digits("abc") == "abc"
+
+
+def test_digit_conversions_are_inverse_for_every_digit():
+    for value in range(100):
+        assert latin_digits(persian_digits(str(value))) == str(value)
