@@ -26,7 +26,6 @@ from .validation import StatementError, is_uuid, strict_json
 
 VERSION_HEADER = "X-Experience-API-Version"
 ACCEPTED_VERSION = re.compile(r"1\.0(\.\d+)?")
-DEFAULT_MAX_BODY_BYTES = 1_000_000
 ALLOWED_METHODS = "GET, HEAD, PUT, POST"
 
 

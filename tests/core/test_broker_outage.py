@@ -31,7 +31,6 @@ from tests.brokers import SwitchableProxy
 from tests.builders import build_course
 from tests.conftest import ROOT, clean_env
 from tests.factories import UserFactory
-from tests.xapi.conftest import shared_database  # noqa: F401 (a fixture)
 from tests.xapi.lrs_server import KEY, SECRET, FakeLRS, free_port
 from xapi.models import OutboxStatement
 
@@ -40,7 +39,10 @@ REDIS = f"redis://127.0.0.1:6379/{REDIS_DB}"
 ANSWER_WITHIN = 3.0  # seconds: every page, POST and /healthz while the broker hangs
 PAUSE = 2  # JOBS_BROKER_PAUSE for the site: seconds without publishing after a failure
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery-worker"),  # Redis db 11, shared with test_jobs
+]
 
 
 def wait_for(check, *, seconds: float, what: str, log=lambda: ""):
@@ -220,7 +222,7 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
     redis_db,
     proxy,
     lrs,
-    shared_database,  # noqa: F811 (the fixture imported above)
+    shared_database,
     tmp_path,
 ):
     built = build_course(slug="outage-course", lessons=3)

@@ -28,7 +28,10 @@ from tests.brokers import CLOSED
 from tests.builders import build_course
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("celery-worker"),  # Redis db 11, shared with test_broker_outage
+]
 
 REDIS = "redis://127.0.0.1:6379/11"
 REFUSED = f"redis://{CLOSED}/0"
