@@ -50,13 +50,15 @@ class Syllabus:
 
     ``required_keys`` are the activities that must be done to complete the course (all of
     them when the teacher marked none as required); ``min_scores`` the scores (0–1) some of
-    them need to count.
+    them need to count; ``accept_self_reported`` whether results the learner's browser
+    reported itself (H5P scores the server could not re-grade) count too.
     """
 
     items: list[SyllabusItem]
     activities: list[Page]
     required_keys: frozenset[UUID] = frozenset()
     min_scores: dict[UUID, Decimal] = field(default_factory=dict)
+    accept_self_reported: bool = False
 
     @property
     def activity_keys(self) -> frozenset[UUID]:
@@ -105,8 +107,22 @@ def _build_syllabus(course: Page) -> Syllabus:
             items.append(item)
     required, min_scores = _completion_rule(activities)
     return Syllabus(
-        items=items, activities=activities, required_keys=required, min_scores=min_scores
+        items=items,
+        activities=activities,
+        required_keys=required,
+        min_scores=min_scores,
+        accept_self_reported=_accepts_self_reported(course),
     )
+
+
+def _accepts_self_reported(course: Page) -> bool:
+    """The course's "accept self-reported scores" setting (a query only for a plain Page)."""
+    if isinstance(course, CoursePage):
+        return course.accept_self_reported_scores
+    flag = CoursePage.objects.filter(pk=course.pk).values_list(
+        "accept_self_reported_scores", flat=True
+    )
+    return bool(flag.first())
 
 
 def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID, Decimal]]:
