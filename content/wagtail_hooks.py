@@ -4,8 +4,14 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .admin_views import H5PPackageViewSet
+from .results_admin import H5PResultViewSet
 
 register_snippet(H5PPackageViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_h5p_results_viewset():
+    return H5PResultViewSet()
 
 
 # --- Privacy: a learner's H5P results and saved state (see core.privacy) --------------------
@@ -37,6 +43,7 @@ def h5p_data(user) -> dict:
                 "score_raw": r.score_raw,
                 "score_max": r.score_max,
                 "score_scaled": r.score_scaled,
+                "graded_by": r.graded_by,
                 "success": r.success,
                 "completion": r.completion,
                 "stored_at": r.stored_at,

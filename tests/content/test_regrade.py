@@ -3,11 +3,13 @@ server grades (or a course that accepts self-reported scores) complete a course.
 
 import copy
 import json
+import re
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from certificates.models import Certificate
 from content.access import issue_token
@@ -294,3 +296,35 @@ def test_a_scoreless_completion_never_passes_a_page_with_a_pass_mark(client):
         user=learner.user, status__in=[Status.COMPLETED, Status.PASSED]
     ).exists()
     assert not learner.completed
+
+
+# --- The admin shows who graded each score ---------------------------------------------------
+
+
+def test_the_admin_shows_whether_scores_were_graded_by_the_server(client):
+    learner = Learner(client, install("multichoice.h5p"), pass_mark=80)
+    learner.post("0")  # server-graded
+    other = Learner(client, install("multichoice.h5p"), pass_mark=80)
+    other.post(result={"score": {"scaled": 1}})  # no response: self-reported
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(admin)
+
+    listing = client.get(reverse("h5p_results:index"))
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "Graded by the server" in text and "Self-reported by the browser" in text
+    only_self = client.get(reverse("h5p_results:index"), {"graded_by": SELF}).content.decode()
+    assert "Self-reported by the browser" in only_self
+    assert "Graded by the server</td>" not in only_self
+
+    page = client.get(reverse("courses_admin:enrolments", args=[other.built.course.pk]))
+    rows = re.findall(r"<tr><td>.*?</tr>", page.content.decode(), re.S)
+    assert len(rows) == 1
+    assert "<td>0</td><td>1 (not counted for completion)</td>" in rows[0]
+    page = client.get(reverse("courses_admin:enrolments", args=[learner.built.course.pk]))
+    rows = re.findall(r"<tr><td>.*?</tr>", page.content.decode(), re.S)
+    assert "<td>1</td><td>0</td>" in rows[0]
