@@ -10,8 +10,19 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import H5PResult
+
+
+class ViewOnlyPolicy(ModelPermissionPolicy):
+    """Those with the model's "view" permission may look; nobody adds, edits or deletes."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
 
 
 class H5PResultFilterSet(WagtailFilterSet):

@@ -1,12 +1,16 @@
 """Admin glue of the content app: the H5P packages snippet (menu "H5P packages"), privacy hooks."""
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .admin_views import H5PPackageViewSet
-from .results_admin import H5PResultViewSet
+from .models import H5PResult
+from .results_admin import H5PResultViewSet, ViewOnlyPolicy
 
 register_snippet(H5PPackageViewSet)
+# Registered before the viewset: results are read-only in the admin.
+register_permission_policy(H5PResult, ViewOnlyPolicy(H5PResult))
 
 
 @hooks.register("register_admin_viewset")

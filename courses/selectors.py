@@ -5,7 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
@@ -83,11 +83,13 @@ def course_syllabus(course: Page) -> Syllabus:
 def _build_syllabus(course: Page) -> Syllabus:
     module_type = ContentType.objects.get_for_model(ModulePage)
     activity_types = ContentType.objects.get_for_models(*activity_models()).values()
+    accepts = CoursePage.objects.filter(pk=course.pk).values("accept_self_reported_scores")
     pages = (
         Page.objects.live()
         .descendant_of(course)
         .filter(content_type__in=[module_type, *activity_types])
         .select_related("locale")
+        .annotate(course_accepts_self_reported=Subquery(accepts[:1]))
         .order_by("path")
     )
     items: list[SyllabusItem] = []
@@ -111,18 +113,9 @@ def _build_syllabus(course: Page) -> Syllabus:
         activities=activities,
         required_keys=required,
         min_scores=min_scores,
-        accept_self_reported=_accepts_self_reported(course),
+        # the course's setting, read in the same query as its pages
+        accept_self_reported=bool(activities and activities[0].course_accepts_self_reported),
     )
-
-
-def _accepts_self_reported(course: Page) -> bool:
-    """The course's "accept self-reported scores" setting (a query only for a plain Page)."""
-    if isinstance(course, CoursePage):
-        return course.accept_self_reported_scores
-    flag = CoursePage.objects.filter(pk=course.pk).values_list(
-        "accept_self_reported_scores", flat=True
-    )
-    return bool(flag.first())
 
 
 def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID, Decimal]]:
