@@ -328,3 +328,19 @@ def test_the_admin_shows_whether_scores_were_graded_by_the_server(client):
     page = client.get(reverse("courses_admin:enrolments", args=[learner.built.course.pk]))
     rows = re.findall(r"<tr><td>.*?</tr>", page.content.decode(), re.S)
     assert "<td>1</td><td>0</td>" in rows[0]
+
+
+def test_switching_on_self_reported_scores_completes_learners_who_already_sent_them(
+    client, django_capture_on_commit_callbacks
+):
+    package = answers.store_package({"presentation": {}}, "H5P.CoursePresentation 1.22")
+    learner = Learner(client, package, pass_mark=80)
+    learner.post(verb="completed", result=FORGED_RESULT)
+    assert not learner.completed
+
+    course = learner.built.course
+    course.accept_self_reported_scores = True
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(course)  # the recount runs after the commit (eagerly in tests)
+
+    assert learner.completed and learner.certified
