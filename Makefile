@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/savad
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test install system-deps system-deps-test services lint messages messages-update \
 	migrate clean
@@ -15,14 +18,18 @@ run: system-deps install migrate
 	@echo "Savad is starting on http://$(HOST):$(PORT)/ (Persian: /fa/, English: /en/)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The whole suite runs once, on PostgreSQL (the production database), in $(TEST_WORKERS) xdist
+# workers; the tests marked `slow` all run in one of them, one after another. On SQLite (the
+# embedded default) the smoke set runs: the tests marked `sqlite`. Then the Chromium journeys.
+# Any failing pass fails `make test`, and so does a pass that runs no test (pytest's exit 5).
 test: system-deps-test install services lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	@echo "== pytest on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest -m "not e2e"
-	@echo "== pytest on PostgreSQL =="
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
-	@echo "== browser tests (Chromium) =="
-	env -u DATABASE_URL $(BIN)/pytest -m e2e
+	@echo "== pytest on PostgreSQL: the whole suite (browser journeys apart) =="
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not e2e" $(XDIST)
+	@echo "== pytest on SQLite: the smoke set (marker sqlite) =="
+	env -u DATABASE_URL $(PYTEST) -m "sqlite and not e2e" $(XDIST)
+	@echo "== browser tests (Chromium, SQLite) =="
+	env -u DATABASE_URL $(PYTEST) -m e2e
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built messages
 

@@ -40,3 +40,26 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or super().get_short_name() or self.username
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for its e-mail address to be confirmed (no account exists yet).
+
+    Only the SHA-256 of the link's token is kept, and the password only as its hash; the row
+    is used once and forgotten after ``accounts.services.SIGNUP_LINK_AGE``.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    username = models.CharField(max_length=150)
+    display_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField()
+    preferred_language = models.CharField(max_length=8)
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up waiting for confirmation")
+        verbose_name_plural = _("sign-ups waiting for confirmation")
+
+    def __str__(self) -> str:
+        return self.username

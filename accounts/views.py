@@ -7,8 +7,11 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from core.exceptions import SavadError
+
+from . import services
 from .forms import LoginForm, ProfileForm, SignUpForm
 
 
@@ -36,17 +39,50 @@ class LogoutView(auth_views.LogoutView):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """The same answer whether or not the address has an account (see ``accounts.services``)."""
     if request.user.is_authenticated:
         return redirect(home_url())
     form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welcome to Savad, %(name)s!") % {"name": user.get_short_name()}
+        data = form.cleaned_data
+        services.signup_request(
+            username=data["username"],
+            display_name=data["display_name"],
+            email=data["email"],
+            preferred_language=data["preferred_language"],
+            password=data["password1"],
+            request=request,
         )
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_safe
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, token: str):
+    """GET shows what the link will create; POST creates the account and logs in."""
+    if request.user.is_authenticated:
+        return redirect(home_url())
+    if request.method == "GET":
+        pending = services.pending_signup(token=token)
+        context = {"pending": pending}
+        if pending is None:
+            context["error"] = _("This link has expired or was already used. Please sign up again.")
+        return render(
+            request, "accounts/signup_confirm.html", context, status=200 if pending else 404
+        )
+    try:
+        user = services.signup_confirm(token=token)
+    except SavadError as problem:
+        context = {"error": problem.message}
+        return render(request, "accounts/signup_confirm.html", context, status=problem.status)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Welcome to Savad, %(name)s!") % {"name": user.get_short_name()})
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @login_required

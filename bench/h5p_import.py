@@ -47,6 +47,7 @@ from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from bench.database import create_database  # noqa: E402
 from content import services  # noqa: E402
 from content.models import H5PPackage  # noqa: E402
 
@@ -158,16 +159,6 @@ def unzip(*args: str) -> float | None:
     if result.returncode != 0:
         raise SystemExit(f"unzip {' '.join(args)} failed: {result.stdout}{result.stderr}")
     return round(elapsed, 3)
-
-
-def create_database() -> str:
-    """Create the throwaway database and point the connection at it; return the old name."""
-    if connection.vendor != "sqlite":
-        name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 def main(argv=None) -> int:

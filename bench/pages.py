@@ -42,6 +42,8 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
+from bench.database import create_database  # noqa: E402
+
 PAGES = ("catalogue", "course", "lesson")
 
 
@@ -66,17 +68,6 @@ def set_up_environment() -> None:
     # copy of every context; production does no such thing, and on a long syllabus (one
     # template per entry) the copying costs about a fifth of the time. Render as production.
     Template._render = render
-
-
-def create_database() -> str:
-    """Create the throwaway database and point the connection at it; return the old name."""
-    if connection.vendor != "sqlite":
-        # Never the test database of a test run on the same server: a name of our own.
-        name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 def build(lessons: int, modules: int):

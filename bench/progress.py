@@ -42,6 +42,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
+from bench.database import create_database  # noqa: E402
 from lms.celery import app as celery_app  # noqa: E402
 from progress.models import ActivityProgress, CourseProgress  # noqa: E402
 from progress.services import record_completion, record_score  # noqa: E402
@@ -63,15 +64,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.writes < args.clients or args.clients < 1 or args.seconds < 1:
         parser.error("--clients and --seconds must be at least 1, --writes at least --clients")
     return args
-
-
-def create_database() -> str:
-    if connection.vendor != "sqlite":
-        name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 def service_writes(writes: int, clients: int) -> dict:

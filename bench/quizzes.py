@@ -63,6 +63,7 @@ from django.test.utils import (  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from bench.database import create_database  # noqa: E402
 from progress.models import ActivityProgress  # noqa: E402
 from quizzes import services  # noqa: E402
 from quizzes.grading import FULL_MARK, clean_response  # noqa: E402
@@ -250,17 +251,6 @@ def set_up_environment() -> None:
     # The test environment makes templates keep a copy of every context for the test client;
     # production does not, so render as production does.
     Template._render = render
-
-
-def create_database() -> str:
-    """Create the throwaway database and point the connection at it; return the old name."""
-    if connection.vendor != "sqlite":
-        # Never the test database of a test run on the same server: a name of our own.
-        name = connection.settings_dict["NAME"]
-        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 def max_rss_mb() -> float:

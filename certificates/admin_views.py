@@ -363,18 +363,18 @@ class CertificateViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("inspect/<id:pk>/", self.inspect_view, name="inspect"),
             path(
-                "revoke/<int:pk>/",
+                "revoke/<id:pk>/",
                 self.construct_view(RevokeView, **action_kwargs),
                 name="revoke",
             ),
             path(
-                "reissue/<int:pk>/",
+                "reissue/<id:pk>/",
                 self.construct_view(ReissueView, **action_kwargs),
                 name="reissue",
             ),
-            path("pdf/<int:pk>/", self.construct_view(AdminPdfView), name="pdf"),
+            path("pdf/<id:pk>/", self.construct_view(AdminPdfView), name="pdf"),
         ]
 
     def get_permissions_to_register(self):

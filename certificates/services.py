@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
 from core.exceptions import SavadError
 
 from . import codes
@@ -119,8 +120,7 @@ def queue_pdf(certificate: Certificate) -> None:
     """Render the certificate's PDF in the background once the current transaction commits."""
     from .tasks import render_certificate_pdf
 
-    pk = certificate.pk
-    transaction.on_commit(lambda: render_certificate_pdf.delay(pk), robust=True)
+    jobs.enqueue_on_commit(render_certificate_pdf, certificate.pk, robust=True)
 
 
 # --------------------------------------------------------------------------- administration

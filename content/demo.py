@@ -2,11 +2,14 @@
 
 The packages are the openly licensed fixtures in ``tests/fixtures/h5p/`` (see SOURCES.md there).
 Idempotent: packages are imported once (found again by title) and the lesson is created once.
+The packages belong to the lesson's course and were uploaded by the demo teacher (who edits
+that course), so the teacher may replace them and other courses' teachers may not.
 """
 
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from wagtail.models import Locale
 
@@ -40,12 +43,16 @@ def fixtures_dir() -> Path:
 
 
 def seed_h5p(report) -> None:
-    packages = [_ensure_package(name, title, report) for name, title in PACKAGES]
+    locales = {code: Locale.objects.get(language_code=code) for code in LESSON}
+    course = CoursePage.objects.filter(slug=COURSE_SLUG, locale=locales["fa"]).first()
+    teacher = get_user_model().objects.filter(username="teacher").first()
+    packages = [
+        _ensure_package(name, title, report, course=course, teacher=teacher)
+        for name, title in PACKAGES
+    ]
     packages = [package for package in packages if package is not None and package.is_ready]
     if len(packages) < len(PACKAGES):
         return
-    locales = {code: Locale.objects.get(language_code=code) for code in LESSON}
-    course = CoursePage.objects.filter(slug=COURSE_SLUG, locale=locales["fa"]).first()
     if course is None or LessonPage.objects.child_of(course).filter(slug=LESSON_SLUG).exists():
         return
     lesson = LessonPage(slug=LESSON_SLUG, locale=locales["fa"], **_fields("fa", packages))
@@ -67,16 +74,25 @@ def _fields(language: str, packages: list[H5PPackage]) -> dict:
     return {"title": title, "body": body, "estimated_minutes": 5}
 
 
-def _ensure_package(name: str, title: str, report) -> H5PPackage | None:
+def _ensure_package(name: str, title: str, report, *, course, teacher) -> H5PPackage | None:
     existing = H5PPackage.objects.filter(title=title).first()
     if existing is not None:
+        if existing.course_id is None and course is not None:  # seeded before packages had one
+            H5PPackage.objects.filter(pk=existing.pk).update(course=course)
+            existing.course = course
         return existing
     path = fixtures_dir() / name
     if not path.exists():
         report.changes.append(f"skipped H5P demo package {name}: file missing")
         return None
     with path.open("rb") as handle:
-        package = package_create(upload=File(handle, name=name), title=title, enqueue=False)
+        package = package_create(
+            upload=File(handle, name=name),
+            title=title,
+            user=teacher,
+            course=course,
+            enqueue=False,
+        )
     package = package_import(package.pk)
     report.changes.append(f"imported H5P package “{package.title}”: {package.status}")
     return package

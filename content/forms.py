@@ -19,13 +19,14 @@ class H5PPackageForm(WagtailAdminModelForm):
 
     class Meta:
         model = H5PPackage
-        fields = ["title", "upload"]
+        fields = ["title", "course", "upload"]
         help_texts = {
             "title": gettext_lazy("Leave empty to use the title written in the package."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.limit_courses()
         field = self.fields["upload"]
         field.widget = forms.FileInput(attrs={"accept": ".h5p"})
         limit = filesizeformat(Limits().max_upload_bytes)
@@ -41,6 +42,41 @@ class H5PPackageForm(WagtailAdminModelForm):
                 "An .h5p file exported from H5P (up to %(limit)s). It is checked and unpacked "
                 "after the upload."
             ) % {"limit": limit}
+
+    def limit_courses(self) -> None:
+        """Teachers choose one of the courses they edit; only administrators share a package."""
+        course = self.fields.get("course")
+        user = self.for_user
+        if course is None or user is None or user.is_superuser:
+            return
+        from courses.models import CoursePage
+
+        from .roles import editable_courses
+
+        first_of_each = {}
+        for page in editable_courses(user):
+            first_of_each.setdefault(page.translation_key, page.pk)
+        current = self.instance.course_id
+        course.queryset = CoursePage.objects.filter(
+            pk__in={*first_of_each.values(), *([current] if current else [])}
+        ).order_by("title")
+        course.required = True
+        course.widget = forms.Select()
+        course.widget.choices = course.choices
+        course.help_text = _("One of the courses you edit; its teachers may use this package.")
+
+    def clean_course(self):
+        course = self.cleaned_data.get("course")
+        user = self.for_user
+        if user is None or user.is_superuser or course is None:
+            return course
+        from .roles import editable_course_keys
+
+        if course.pk != self.instance.course_id and (
+            course.translation_key not in editable_course_keys(user)
+        ):
+            raise ValidationError(_("Choose one of the courses you edit."), code="not_yours")
+        return course
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")

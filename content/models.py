@@ -21,6 +21,8 @@ from wagtail.search import index
 from courses.models import ActivityPage
 from progress.models import ScoreSource
 
+from .page_forms import H5PPageForm
+
 
 class H5PLibrary(models.Model):
     """One H5P library version in the shared store (``machineName-major.minor``)."""
@@ -31,6 +33,12 @@ class H5PLibrary(models.Model):
     patch_version = models.PositiveIntegerField(_("patch version"), default=0)
     title = models.CharField(_("title"), max_length=255, blank=True)
     metadata = models.JSONField(_("library.json"), default=dict, blank=True)
+    files = models.JSONField(
+        _("files"),
+        default=dict,
+        blank=True,
+        help_text=_("The stored code: SHA-256 of each file, by its path in the library folder."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -50,6 +58,67 @@ class H5PLibrary(models.Model):
     @property
     def folder(self) -> str:
         return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+
+    @property
+    def full_version(self) -> str:
+        return f"{self.major_version}.{self.minor_version}.{self.patch_version}"
+
+
+class H5PLibraryUpgrade(models.Model):
+    """A newer patch of a shared library: applied (by an administrator's upload) or waiting for
+    an administrator to review its file changes and approve it (uploaded by a teacher).
+
+    ``changes`` lists the files ``added``, ``removed`` and ``changed`` against the stored code
+    when the upgrade was uploaded; a pending upgrade's new files wait at ``staged_dir``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    library = models.ForeignKey(
+        H5PLibrary, verbose_name=_("library"), on_delete=models.CASCADE, related_name="upgrades"
+    )
+    from_patch = models.PositiveIntegerField(_("stored patch version"))
+    patch_version = models.PositiveIntegerField(_("new patch version"))
+    metadata = models.JSONField(_("library.json"), default=dict, blank=True)
+    files = models.JSONField(_("files"), default=dict, blank=True)
+    changes = models.JSONField(_("changed files"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    staged_dir = models.CharField(_("staged files"), max_length=255, blank=True)
+    package = models.ForeignKey(
+        "H5PPackage",
+        verbose_name=_("H5P package"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_upgrades",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("H5P library upgrade")
+        verbose_name_plural = _("H5P library upgrades")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        library = self.library
+        return (
+            f"{library.machine_name} {library.major_version}.{library.minor_version}."
+            f"{self.from_patch} → {library.major_version}.{library.minor_version}."
+            f"{self.patch_version}"
+        )
 
 
 class H5PPackage(index.Indexed, models.Model):
@@ -76,6 +145,24 @@ class H5PPackage(index.Indexed, models.Model):
     h5p_json = models.JSONField(_("h5p.json"), default=dict, blank=True)
     libraries = models.ManyToManyField(
         H5PLibrary, verbose_name=_("libraries"), blank=True, related_name="packages"
+    )
+    notices = models.JSONField(
+        _("notices"),
+        default=list,
+        blank=True,
+        help_text=_("What the import noticed about the shared libraries."),
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="h5p_packages",
+        help_text=_(
+            "The course whose teachers may use and replace this package. Empty: shared by "
+            "every course (only administrators change it)."
+        ),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -196,6 +283,7 @@ class H5PActivityPage(ActivityPage):
         FieldPanel("estimated_minutes"),
     ]
     settings_panels = [*ActivityPage.scored_completion_panels, *Page.settings_panels]
+    base_form_class = H5PPageForm
     template = "content/h5p_activity_page.html"
 
     class Meta:

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import time
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -34,15 +35,20 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import jobs
+from core.exceptions import SavadError
+
 from . import storage
 from .h5p.limits import Limits
 from .h5p.validation import LibraryRef, PackageReport, is_ignored, validate_package
-from .models import H5PLibrary, H5PPackage
+from .models import H5PLibrary, H5PLibraryUpgrade, H5PPackage
+from .roles import foreign_courses_using
 
 logger = logging.getLogger(__name__)
 
 Status = H5PPackage.Status
 LIBRARIES_DIR = "h5p/libraries"
+UPGRADES_DIR = "h5p/library-upgrades"
 CHUNK = 256 * 1024
 # Progress (%) at each step; unpacking moves it from EXTRACT_FROM to EXTRACT_TO by bytes written.
 PROGRESS_VALIDATING = 5
@@ -56,16 +62,25 @@ BUSY_STATES = (Status.PENDING, Status.VALIDATING, Status.EXTRACTING)
 class ImportFailure(Exception):
     """The import stops for a reason the uploader should read (stored in ``errors``)."""
 
-    def __init__(self, code: str, message: str, path: str | None = None):
+    def __init__(self, code: str, message: str, path: str | None = None, *, refusal: bool = True):
         super().__init__(message)
         self.code, self.message, self.path = code, message, path
+        self.refusal = refusal  # the package is bad (its file goes), not the attempt
 
     def as_json(self) -> dict:
         return {"code": self.code, "message": self.message, "path": self.path}
 
 
-class PackageBusy(Exception):
+class PackageBusy(SavadError):
     """The package is being imported right now; it cannot be replaced meanwhile."""
+
+    status = 409
+
+
+class PackageInUse(SavadError):
+    """The package is used by a course whose content the user may not change."""
+
+    status = 403
 
 
 # --- Queries ---------------------------------------------------------------------------------
@@ -114,8 +129,14 @@ def enqueue_import(package_id: int, **kwargs) -> None:
 
 
 def _enqueue_on_commit(package_id: int, **kwargs) -> None:
+    from . import tasks  # tasks import this module
+
     kwargs.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
-    transaction.on_commit(lambda: enqueue_import(package_id, **kwargs))
+    if jobs.eager():  # runs in this process at commit, as before
+        transaction.on_commit(lambda: enqueue_import(package_id, **kwargs))
+        return
+    # With a broker: stored with the package, published after commit or later (never lost).
+    jobs.enqueue_on_commit(tasks.import_package, package_id, **kwargs)
 
 
 def _upload_name(package: H5PPackage) -> str:
@@ -123,16 +144,20 @@ def _upload_name(package: H5PPackage) -> str:
     return package.upload.field.generate_filename(package, f"{package.uuid}.h5p")
 
 
-def package_create(*, upload, title: str = "", user=None, enqueue: bool = True) -> H5PPackage:
-    """Store an uploaded ``.h5p`` file as a new pending package and queue its import.
+def package_create(
+    *, upload, title: str = "", user=None, course=None, enqueue: bool = True
+) -> H5PPackage:
+    """Store an uploaded ``.h5p`` file as a new pending package of ``course`` and queue its import.
 
     ``upload`` is an ``UploadedFile`` or ``File``; the storage copies it in chunks (or moves
-    Django's temporary upload file). The import is queued once the transaction commits;
+    Django's temporary upload file). ``course`` None makes a shared package (the admin only
+    offers that to administrators). The import is queued once the transaction commits;
     ``enqueue=False`` leaves it to the caller (``package_import``).
     """
     package = H5PPackage(
         title=(title or "").strip()[:255],
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        course=course,
     )
     package.upload.name = default_storage.save(_upload_name(package), upload)
     try:
@@ -145,30 +170,53 @@ def package_create(*, upload, title: str = "", user=None, enqueue: bool = True) 
     return package
 
 
-def package_replace(package: H5PPackage, upload, *, title: str | None = None) -> H5PPackage:
+def replace_refusal(package: H5PPackage, *, user) -> str | None:
+    """Why ``user`` may not replace ``package``'s file, or None: it is used by pages of courses
+    they do not edit, whose learners would silently get other content."""
+    foreign = foreign_courses_using(user, package)
+    if not foreign:
+        return None
+    return _(
+        "“%(package)s” is also used by courses you do not edit (%(courses)s); replacing it "
+        "would change their lessons. Upload the new file as a new package for your course "
+        "instead."
+    ) % {"package": package, "courses": ", ".join(sorted({course.title for course in foreign}))}
+
+
+def package_replace(
+    package: H5PPackage, upload, *, title: str | None = None, user=None
+) -> H5PPackage:
     """Import a new file for ``package``; raises ``PackageBusy`` while an import is running.
 
     A ready package stays ready, with its old content, until the new file is imported; a
-    package that never became ready simply starts over with the new file.
+    package that never became ready simply starts over with the new file. ``user`` (the one
+    replacing) must be able to edit every course whose pages use the package: a replacement
+    never changes what learners of another course see (``PackageInUse`` says which courses).
     """
     package.refresh_from_db()
     if is_busy(package):
         raise PackageBusy(_("This package is being imported; wait until that has finished."))
+    if user is not None:
+        refusal = replace_refusal(package, user=user)
+        if refusal:
+            raise PackageInUse(refusal)
     if title is not None:
         package.title = title.strip()[:255]
     name = default_storage.save(_upload_name(package), upload)
+    by = {"user_id": user.pk} if getattr(user, "is_authenticated", False) else {}
     if package.status == Status.READY:
         package.progress, package.errors = 0, []
         package.save(update_fields=["title", "progress", "errors", "updated_at"])
-        _enqueue_on_commit(package.pk, upload_name=name)
+        _enqueue_on_commit(package.pk, upload_name=name, **by)
         return package
     old_upload = package.upload.name
     package.upload.name = name
     package.status, package.progress, package.errors = Status.PENDING, 0, []
+    package.notices = []
     package.save()
     if old_upload and old_upload != name:
         transaction.on_commit(lambda: default_storage.delete(old_upload))
-    _enqueue_on_commit(package.pk)
+    _enqueue_on_commit(package.pk, **by)
     return package
 
 
@@ -183,6 +231,10 @@ def package_retry(package: H5PPackage) -> H5PPackage:
         if is_replacing(package):
             _update(package, progress=100)
         return package
+    if not package.upload.name:
+        raise SavadError(
+            _("The refused file was deleted; upload a new file on the package's edit page.")
+        )
     _update(package, status=Status.PENDING, progress=0, errors=[])
     _enqueue_on_commit(package.pk)
     return package
@@ -238,13 +290,20 @@ def _update(package: H5PPackage, **fields) -> bool:
 
 
 def package_import(
-    package_id: int, *, upload_name: str | None = None, language: str | None = None
+    package_id: int,
+    *,
+    upload_name: str | None = None,
+    language: str | None = None,
+    user_id: int | None = None,
 ) -> H5PPackage:
     """Check, unpack and place the package's file (or, with ``upload_name``, its replacement).
 
     Never raises for a bad package or a failed import: the package ends ready or failed, with
     the reasons in ``errors`` (messages in ``language``, the uploader's; by default the active
-    one). Raises ``H5PPackage.DoesNotExist`` if the package was deleted.
+    one). What the import decided about shared libraries is in ``notices`` (see
+    ``_settle_library``); ``user_id`` is who uploaded the file (by default the package's
+    uploader): only an administrator's upload upgrades a shared library. A refused file is
+    deleted. Raises ``H5PPackage.DoesNotExist`` if the package was deleted.
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         try:
@@ -258,12 +317,21 @@ def package_import(
                 return package  # delivered again after it was done (or given up)
         elif package.status == Status.READY:
             return package  # delivered again after it was done
-        return _Import(package, upload_name).run()
+        elif not package.upload.name:
+            return package  # refused before: its file is gone
+        user = None
+        user_id = user_id if user_id is not None else package.uploaded_by_id
+        if user_id is not None:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.filter(pk=user_id).first()
+        return _Import(package, upload_name, user=user).run()
 
 
 class _Import:
-    def __init__(self, package: H5PPackage, upload_name: str | None):
+    def __init__(self, package: H5PPackage, upload_name: str | None, *, user=None):
         self.package = package
+        self.user = user
         self.key = str(package.uuid)
         self.replacing = upload_name is not None
         self.source = upload_name or package.upload.name
@@ -284,10 +352,12 @@ class _Import:
                     archive, available_libraries=store_libraries(), limits=self.limits
                 )
                 if not report.ok:
-                    return self.fail([problem.as_json() for problem in report.problems])
+                    return self.fail(
+                        [problem.as_json() for problem in report.problems], refused=True
+                    )
                 self.unpack_and_place(archive, report)
         except ImportFailure as failure:
-            return self.fail([failure.as_json()])
+            return self.fail([failure.as_json()], refused=failure.refusal)
         except H5PPackage.DoesNotExist:
             self.discard()
             raise
@@ -307,42 +377,31 @@ class _Import:
         return self.package
 
     def unpack_and_place(self, archive: Path, report: PackageReport) -> None:
-        stored = {
-            (row.machine_name, row.major_version, row.minor_version)
-            for row in H5PLibrary.objects.filter(
-                machine_name__in={ref.machine_name for ref in report.libraries}
-            )
-        }
-        wanted = {
-            ref.folder: ref
-            for ref in report.libraries
-            if ref.key not in stored
-            or not storage.exists(f"{LIBRARIES_DIR}/{ref.folder}/library.json")
-        }
+        contained = {ref.folder: ref for ref in report.libraries}
         if not self.replacing:
             self.set(status=Status.EXTRACTING, progress=PROGRESS_EXTRACT_FROM)
         work = storage.make_work_dir(self.key)
         extract(
             archive,
             work,
-            library_folders=set(wanted),
+            library_folders=set(contained),
             limits=self.limits,
             on_progress=self.extract_progress,
             throttle=float(getattr(settings, "H5P_EXTRACT_THROTTLE", 0) or 0),
         )
         self.set(progress=PROGRESS_PLACING)
-        for folder, ref in sorted(wanted.items()):
-            local = work / "libraries" / folder
-            metadata = _read_json(local / "library.json")
-            storage.put_tree(local, f"{LIBRARIES_DIR}/{folder}")  # False: placed by another
-            _register_library(ref, metadata)
+        notices = []
+        for folder, ref in sorted(contained.items()):
+            notices += _settle_library(
+                ref, work / "libraries" / folder, user=self.user, package=self.package
+            )
         content = work / "content"
         content.mkdir(exist_ok=True)
         storage.put_tree(content, self.package.content_dir, replace=True)
         self.content_placed = True
-        self.finish(report)
+        self.finish(report, notices)
 
-    def finish(self, report: PackageReport) -> None:
+    def finish(self, report: PackageReport, notices: list[dict]) -> None:
         libraries = _libraries_for(report)
         old_upload = None
         with transaction.atomic():
@@ -353,6 +412,7 @@ class _Import:
             package.status = Status.READY
             package.progress = 100
             package.errors = []
+            package.notices = notices
             package.main_library = str(report.main_library) if report.main_library else ""
             package.h5p_json = report.h5p_json or {}
             if not package.title.strip():
@@ -365,7 +425,10 @@ class _Import:
 
     # Failure -----------------------------------------------------------------------------
 
-    def fail(self, errors: list[dict]) -> H5PPackage:
+    def fail(self, errors: list[dict], *, refused: bool = False) -> H5PPackage:
+        """End the import with ``errors``. A ``refused`` file (the package itself is bad, not
+        the import) is deleted: nothing an attacker sent stays in storage. Other failures keep
+        the file so that the import may be retried."""
         if not self.replacing:
             # A package that is not ready has no content worth keeping: remove anything this
             # or an earlier, crashed attempt may have left at its content folder.
@@ -375,6 +438,10 @@ class _Import:
             # was refused. The refused file goes.
             default_storage.delete(self.source)
             self.set(progress=100, errors=errors)
+        elif refused:
+            self.set(status=Status.FAILED, progress=0, errors=errors, upload="")
+            self.package.upload.name = ""
+            default_storage.delete(self.source)
         else:
             self.set(status=Status.FAILED, progress=0, errors=errors)
         logger.info("H5P package %s refused: %s", self.key, ", ".join(e["code"] for e in errors))
@@ -406,25 +473,271 @@ def _read_json(path: Path) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _register_library(ref: LibraryRef, metadata: dict) -> H5PLibrary:
-    """The store's row for ``ref``; created unless another import created it first."""
+# --- The shared library store ----------------------------------------------------------------
+#
+# One folder per ``machineName-major.minor`` is served to every package that uses the library,
+# so one patch version of its code is stored at a time. The rule, applied under a lock on the
+# library's row (imports run in parallel workers):
+#
+# * not stored yet: the package's copy is placed and recorded (with the SHA-256 of each file);
+# * same patch, same files: shared, nothing to say;
+# * same patch, other files: the stored code stays, and a notice lists the differing files;
+# * lower patch: the stored, newer code is used, and a notice says so;
+# * higher patch uploaded by an administrator: the shared library is upgraded for every package
+#   (its folder swapped in one step), recorded as an applied ``H5PLibraryUpgrade`` whose changed
+#   files the notice lists;
+# * higher patch uploaded by anyone else: the stored code stays; the new files are staged under
+#   ``h5p/library-upgrades/`` as a pending upgrade that an administrator reviews (file diff)
+#   and approves or rejects in the admin (``library_upgrade_approve``/``_reject``).
+
+
+def _library_prefix(library: H5PLibrary | LibraryRef) -> str:
+    return f"{LIBRARIES_DIR}/{library.folder}"
+
+
+def _version(machine_name: str, major: int, minor: int, patch: int) -> str:
+    return f"{machine_name} {major}.{minor}.{patch}"
+
+
+def library_changes(old: dict, new: dict) -> dict[str, list[str]]:
+    """The files ``added``, ``removed`` and ``changed`` from manifest ``old`` to ``new``."""
+    return {
+        "added": sorted(set(new) - set(old)),
+        "removed": sorted(set(old) - set(new)),
+        "changed": sorted(name for name in set(old) & set(new) if old[name] != new[name]),
+    }
+
+
+def _notice(code: str, message: str, library: str, changes: dict | None = None) -> dict:
+    return {"code": code, "message": message, "library": library, "changes": changes or {}}
+
+
+def _stored_files(row: H5PLibrary) -> dict[str, str]:
+    """The row's manifest; computed from storage (and saved) for rows older than manifests."""
+    if not row.files:
+        row.files = storage.stored_manifest(_library_prefix(row))
+        H5PLibrary.objects.filter(pk=row.pk).update(files=row.files)
+    return row.files
+
+
+def _is_administrator(user) -> bool:
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
+def _settle_library(ref: LibraryRef, local: Path, *, user, package: H5PPackage) -> list[dict]:
+    """Store the package's copy of library ``ref`` (unpacked at ``local``) or use the stored
+    one, by the rule above; return the notices for the package's import result."""
+    metadata = _read_json(local / "library.json")
+    files = storage.local_manifest(local)
     lookup = {
         "machine_name": ref.machine_name,
         "major_version": ref.major,
         "minor_version": ref.minor,
     }
     title = metadata.get("title")
-    defaults = {
-        "patch_version": ref.patch or 0,
-        "title": title[:255] if isinstance(title, str) else "",
-        "metadata": metadata,
-    }
-    try:
-        with transaction.atomic():
-            library, _created = H5PLibrary.objects.get_or_create(**lookup, defaults=defaults)
-    except IntegrityError:  # created by a parallel import between the lookup and the insert
-        library = H5PLibrary.objects.get(**lookup)
-    return library
+    title = title[:255] if isinstance(title, str) else ""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                row = H5PLibrary.objects.select_for_update().filter(**lookup).first()
+                if row is None:
+                    # Claim the version first: a parallel import of the same library waits on
+                    # the unique index, then finds this row and its files in place.
+                    row = H5PLibrary.objects.create(
+                        **lookup,
+                        patch_version=ref.patch or 0,
+                        title=title,
+                        metadata=metadata,
+                        files=files,
+                    )
+                    # Replace: a folder without a row is a leftover of an import that died.
+                    storage.put_tree(local, _library_prefix(row), replace=True)
+                    return []
+                return _settle_stored(row, ref, local, metadata, files, title, user, package)
+        except IntegrityError:  # created by a parallel import between the lookup and the insert
+            continue
+    raise ImportFailure(
+        "library_busy",
+        _("The library %(library)s is being stored by another import; try again.")
+        % {"library": ref.full_name},
+        refusal=False,
+    )
+
+
+def _settle_stored(row, ref, local, metadata, files, title, user, package) -> list[dict]:
+    """``_settle_library`` for a stored library; ``row`` is locked."""
+    name = str(row)
+    incoming = ref.patch or 0
+    stored_version = _version(
+        row.machine_name, row.major_version, row.minor_version, row.patch_version
+    )
+    new_version = _version(row.machine_name, row.major_version, row.minor_version, incoming)
+    if not storage.exists(f"{_library_prefix(row)}/library.json"):
+        # The row lost its files (an import died between the two): the package's copy, checked
+        # just now, takes their place.
+        storage.put_tree(local, _library_prefix(row), replace=True)
+        _set_library_code(row, incoming, metadata, files, title)
+        return []
+    stored = _stored_files(row)
+    changes = library_changes(stored, files)
+    if incoming == row.patch_version:
+        if stored == files:
+            return []
+        return [
+            _notice(
+                "library_differs",
+                _(
+                    "The package brings %(version)s with files that differ from the stored copy "
+                    "of the same version; the stored code is used. Only a higher patch version "
+                    "can change a shared library."
+                )
+                % {"version": new_version},
+                name,
+                changes,
+            )
+        ]
+    if incoming < row.patch_version:
+        return [
+            _notice(
+                "library_newer_stored",
+                _("The package brings %(version)s; the newer stored %(stored)s is used.")
+                % {"version": new_version, "stored": stored_version},
+                name,
+            )
+        ]
+    if _is_administrator(user):
+        storage.put_tree(local, _library_prefix(row), replace=True)
+        H5PLibraryUpgrade.objects.create(
+            library=row,
+            from_patch=row.patch_version,
+            patch_version=incoming,
+            metadata=metadata,
+            files=files,
+            changes=changes,
+            status=H5PLibraryUpgrade.Status.APPLIED,
+            package=package,
+            requested_by=user,
+            decided_by=user,
+            decided_at=timezone.now(),
+        )
+        _set_library_code(row, incoming, metadata, files, title)
+        return [
+            _notice(
+                "library_upgraded",
+                _("The shared library %(stored)s was upgraded to %(version)s for every package.")
+                % {"stored": stored_version, "version": new_version},
+                name,
+                changes,
+            )
+        ]
+    pending = H5PLibraryUpgrade.objects.filter(
+        library=row, patch_version=incoming, status=H5PLibraryUpgrade.Status.PENDING
+    )
+    if not any(upgrade.files == files for upgrade in pending):
+        staged = f"{UPGRADES_DIR}/{uuid.uuid4()}"
+        storage.put_tree(local, staged)
+        try:
+            H5PLibraryUpgrade.objects.create(
+                library=row,
+                from_patch=row.patch_version,
+                patch_version=incoming,
+                metadata=metadata,
+                files=files,
+                changes=changes,
+                staged_dir=staged,
+                package=package,
+                requested_by=user,
+            )
+        except BaseException:
+            storage.delete_tree(staged)
+            raise
+    return [
+        _notice(
+            "library_upgrade_pending",
+            _(
+                "The package brings %(version)s, newer than the stored %(stored)s. Only "
+                "administrators may upgrade a shared library: the stored code is used until an "
+                "administrator approves the upgrade."
+            )
+            % {"version": new_version, "stored": stored_version},
+            name,
+            changes,
+        )
+    ]
+
+
+def _set_library_code(row: H5PLibrary, patch: int, metadata: dict, files: dict, title: str):
+    row.patch_version, row.metadata, row.files = patch, metadata, files
+    row.title = title or row.title
+    row.save(update_fields=["patch_version", "metadata", "files", "title"])
+    # Pending upgrades that are no longer newer than the stored code are done with.
+    stale = H5PLibraryUpgrade.objects.filter(
+        library=row, status=H5PLibraryUpgrade.Status.PENDING, patch_version__lte=patch
+    )
+    doomed = list(stale.exclude(staged_dir="").values_list("staged_dir", flat=True))
+    stale.update(status=H5PLibraryUpgrade.Status.SUPERSEDED, decided_at=timezone.now())
+    transaction.on_commit(lambda: [storage.delete_tree(prefix) for prefix in doomed])
+
+
+def library_upgrade_approve(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUpgrade:
+    """Apply a pending upgrade: the staged files replace the shared library's folder."""
+    if not _is_administrator(user):
+        raise SavadError(_("Only administrators may upgrade a shared library."), status=403)
+    with transaction.atomic():
+        upgrade = H5PLibraryUpgrade.objects.select_for_update().get(pk=upgrade.pk)
+        row = H5PLibrary.objects.select_for_update().get(pk=upgrade.library_id)
+        if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
+            raise SavadError(_("This upgrade was already decided."), status=409)
+        if upgrade.patch_version <= row.patch_version:
+            raise SavadError(
+                _("The stored library is already at version %(version)s.")
+                % {"version": row.full_version},
+                status=409,
+            )
+        damaged = SavadError(
+            _("The staged files of this upgrade changed or are missing; reject it."), status=409
+        )
+        try:
+            with storage.fetch_tree(upgrade.staged_dir, f"upgrade-{upgrade.pk}") as local:
+                if not upgrade.staged_dir or storage.local_manifest(local) != upgrade.files:
+                    raise damaged
+                storage.put_tree(local, _library_prefix(row), replace=True)
+        except FileNotFoundError:
+            raise damaged from None
+        title = upgrade.metadata.get("title") if isinstance(upgrade.metadata, dict) else ""
+        staged = upgrade.staged_dir
+        upgrade.status = H5PLibraryUpgrade.Status.APPLIED
+        upgrade.decided_by, upgrade.decided_at = user, timezone.now()
+        upgrade.changes = library_changes(_stored_files(row), upgrade.files)
+        upgrade.from_patch = row.patch_version
+        upgrade.staged_dir = ""
+        upgrade.save()
+        _set_library_code(
+            row,
+            upgrade.patch_version,
+            upgrade.metadata,
+            upgrade.files,
+            title[:255] if isinstance(title, str) else "",
+        )
+        transaction.on_commit(lambda: storage.delete_tree(staged))
+    return upgrade
+
+
+def library_upgrade_reject(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUpgrade:
+    """Refuse a pending upgrade; its staged files are deleted."""
+    if not _is_administrator(user):
+        raise SavadError(_("Only administrators may upgrade a shared library."), status=403)
+    with transaction.atomic():
+        upgrade = H5PLibraryUpgrade.objects.select_for_update().get(pk=upgrade.pk)
+        if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
+            raise SavadError(_("This upgrade was already decided."), status=409)
+        staged = upgrade.staged_dir
+        upgrade.status = H5PLibraryUpgrade.Status.REJECTED
+        upgrade.decided_by, upgrade.decided_at = user, timezone.now()
+        upgrade.staged_dir = ""
+        upgrade.save()
+        transaction.on_commit(lambda: storage.delete_tree(staged))
+    return upgrade
 
 
 def _dependency_keys(metadata: dict) -> Iterable[tuple[str, int, int]]:

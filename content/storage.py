@@ -20,6 +20,7 @@ can be found and removed: ``clear_work_dirs(key)``.
 import contextlib
 import ctypes
 import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -35,10 +36,13 @@ __all__ = [
     "clear_work_dirs",
     "delete_tree",
     "exists",
+    "fetch_tree",
     "is_local",
     "local_copy",
+    "local_manifest",
     "make_work_dir",
     "put_tree",
+    "stored_manifest",
     "work_root",
 ]
 
@@ -308,3 +312,62 @@ def delete_tree(prefix: str, storage: Storage | None = None) -> None:
         storage.delete(name)
     if storage.exists(prefix):
         storage.delete(prefix)
+
+
+# --- Manifests (what a folder holds) ---------------------------------------------------------
+
+
+def _sha256(handle) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(COPY_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def local_manifest(local_dir: Path) -> dict[str, str]:
+    """``{relative POSIX path: SHA-256}`` of every file in ``local_dir``."""
+    local_dir = Path(local_dir)
+    manifest = {}
+    for path in sorted(local_dir.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                manifest[path.relative_to(local_dir).as_posix()] = _sha256(handle)
+    return manifest
+
+
+def stored_manifest(prefix: str, storage: Storage | None = None) -> dict[str, str]:
+    """``local_manifest`` of the stored folder ``prefix``."""
+    storage = _storage(storage)
+    if is_local(storage):
+        target = _local_path(prefix, storage)
+        return local_manifest(target) if target.is_dir() else {}
+    manifest = {}
+    for name in sorted(_stored_files(prefix, storage)):
+        with storage.open(name, "rb") as handle:
+            manifest[name[len(prefix) + 1 :]] = _sha256(handle)
+    return manifest
+
+
+@contextlib.contextmanager
+def fetch_tree(prefix: str, key: str, storage: Storage | None = None) -> Iterator[Path]:
+    """A local work copy of the stored folder ``prefix`` (removed afterwards; ``put_tree``
+    may use it up)."""
+    storage = _storage(storage)
+    folder = make_work_dir(key, storage)
+    try:
+        copy = folder / "tree"
+        if is_local(storage):
+            source = _local_path(prefix, storage)
+            if not source.is_dir():
+                raise FileNotFoundError(prefix)
+            shutil.copytree(source, copy, symlinks=True)
+        else:
+            copy.mkdir()
+            for name in _stored_files(prefix, storage):
+                target = copy / name[len(prefix) + 1 :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with storage.open(name, "rb") as source_file, target.open("wb") as output:
+                    shutil.copyfileobj(source_file, output, COPY_CHUNK)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -14,7 +14,11 @@ from .models import H5PPackage
     max_retries=0,
 )
 def import_package(
-    self, package_id: int, upload_name: str | None = None, language: str | None = None
+    self,
+    package_id: int,
+    upload_name: str | None = None,
+    language: str | None = None,
+    user_id: int | None = None,
 ) -> dict:
     """Import (or, with ``upload_name``, replace) an uploaded H5P package.
 
@@ -23,7 +27,9 @@ def import_package(
     the import starts over.
     """
     try:
-        package = services.package_import(package_id, upload_name=upload_name, language=language)
+        package = services.package_import(
+            package_id, upload_name=upload_name, language=language, user_id=user_id
+        )
     except H5PPackage.DoesNotExist:
         return {"package": package_id, "status": "deleted"}
     return {

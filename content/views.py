@@ -1,29 +1,52 @@
-"""The H5P player frame, its files, the learner's saved state and the xAPI results endpoint."""
+"""The H5P player frame, its files, the learner's saved state and the xAPI results endpoint.
 
-import json
+The frame and everything it loads are untrusted (teachers upload the packages, and their
+libraries' code runs as it is). They live in a frame sandboxed without ``allow-same-origin``
+(by the iframe's ``sandbox`` attribute and by a CSP ``sandbox`` header on the frame document
+itself), optionally on an origin of their own (``H5P_CONTENT_ORIGIN``). So they can read none
+of Savad's cookies, DOM or pages: the frame, package files and saved state are authenticated by
+the player token in their URL only (see ``access``), and answer with CORS ``*`` (no
+credentials) where the opaque frame has to read them. Results travel to the embedding page by
+``postMessage``; the page posts them to ``xapi`` with its session.
+"""
+
 import mimetypes
 import posixpath
+from urllib.parse import urljoin
 
-from csp.decorators import csp_exempt, csp_replace
+from csp.decorators import csp_exempt
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponse,
     HttpResponseForbidden,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.exceptions import SavadError
+from core.jsonbody import parse_json
 
 from . import results
-from .access import activity_for, issue_token, packages_used_by, read_token
+from .access import (
+    FRAME_SANDBOX,
+    PREVIEW_PERMISSION,
+    activity_for,
+    frame_for,
+    grant_for,
+    packages_used_by,
+    read_token,
+    site_origin,
+)
 from .models import H5PPackage, H5PUserData
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur", "ps", "ckb"}
@@ -44,18 +67,46 @@ CONTENT_TYPES = {
 }
 # Files of a package opened on their own (an SVG, say) run nothing and load nothing.
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
-# H5P libraries use inline styles and, in some content types, eval-like code.
-PLAYER_CSP = {
-    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:"],
-    "media-src": ["'self'", "blob:"],
-    "font-src": ["'self'", "data:"],
-    "frame-src": ["'self'", "about:"],
-    "connect-src": ["'self'"],
-}
 MAX_STATE_BYTES = 256 * 1024
 MAX_STATEMENT_BYTES = 64 * 1024
+
+
+def frame_csp(*, origin: str, parent_origin: str) -> str:
+    """The frame document's policy: sandboxed (opaque origin) even when opened on its own.
+
+    H5P libraries use inline styles and scripts and, in some content types, eval. Scripts come
+    from the libraries and our static files only; the frame connects to the package's files,
+    the libraries and the saved state only, and only the site's pages may embed it.
+    """
+    static_root = urljoin(origin + "/", static(""))
+    h5p = f"{origin}/h5p/"
+    directives = {
+        "sandbox": FRAME_SANDBOX,
+        "default-src": "'none'",
+        "script-src": f"{h5p}libraries/ {static_root} 'unsafe-inline' 'unsafe-eval'",
+        "style-src": f"{h5p} {static_root} 'unsafe-inline'",
+        "img-src": f"{h5p} {static_root} data: blob:",
+        "media-src": f"{h5p} blob: data:",
+        "font-src": f"{h5p} {static_root} data:",
+        "connect-src": f"{h5p}c/ {h5p}libraries/ {h5p}state/",
+        "frame-src": "'none'",
+        "worker-src": "'none'",
+        "form-action": "'none'",
+        "base-uri": "'none'",
+        "object-src": "'none'",
+        "frame-ancestors": parent_origin or "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _isolate(response, *, cors: bool):
+    """Headers of every response the content origin gives the opaque frame."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if cors:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _file_response(path: str, *, private: bool):
@@ -67,10 +118,9 @@ def _file_response(path: str, *, private: bool):
     extension = posixpath.splitext(name)[1].lower()
     content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0]
     response = FileResponse(handle, content_type=content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "private, max-age=3600" if private else "public, max-age=604800"
-    return response
+    return _isolate(response, cors=True)
 
 
 def _safe_subpath(path: str) -> str:
@@ -80,42 +130,50 @@ def _safe_subpath(path: str) -> str:
     return clean
 
 
-@xframe_options_sameorigin
-@csp_replace(PLAYER_CSP)
-@require_safe
-def play(request, page_id: int, package_uuid):
-    """The page inside the activity's iframe: the h5p-standalone player for one learner."""
-    page = activity_for(page_id)
-    if page is None:
-        raise Http404
-    package = get_object_or_404(H5PPackage, uuid=package_uuid)
-    if package.pk not in packages_used_by(page) or not package.is_ready:
-        raise Http404
-    access = page.access_for(request)
-    if access.reason == "anonymous":
-        return redirect_to_login(request.get_full_path())
-    if not access.allowed:
-        return HttpResponseForbidden(_("Enrol in the course to open this exercise."))
-    return _render_player(request, package=package, page=page)
+def _expired():
+    response = HttpResponse(
+        _("This exercise link has expired: reload the page."),
+        status=403,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return _isolate(response, cors=True)
 
 
-@xframe_options_sameorigin
-@csp_replace(PLAYER_CSP)
 @require_safe
 def preview(request, package_uuid):
-    """The player for teachers and admins checking a package (nothing is recorded)."""
+    """A page on the site's origin for teachers and admins checking a package (nothing is
+    recorded); the package plays in the same sandboxed frame as learners'."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("content.view_h5ppackage"):
+    if not request.user.has_perm(PREVIEW_PERMISSION):
         return HttpResponseForbidden(_("You may not preview H5P packages."))
     package = get_object_or_404(H5PPackage, uuid=package_uuid)
     if not package.is_ready:
         raise Http404
-    return _render_player(request, package=package, page=None)
+    return render(
+        request,
+        "content/preview.html",
+        {"package": package, "frame": frame_for(request=request, page=None, package=package)},
+    )
 
 
-def _render_player(request, *, package: H5PPackage, page):
-    token = issue_token(user=request.user, page=page, package=package)
+@csp_exempt()
+@xframe_options_exempt  # frame-ancestors in the frame's own CSP says who may embed it
+@require_safe
+def frame(request, token: str):
+    """The document inside the sandboxed iframe: h5p-standalone for one learner (token only)."""
+    grant = grant_for(token)
+    if grant is None:
+        return _expired()
+    package = H5PPackage.objects.filter(uuid=grant.package_uuid).first()
+    if package is None or not package.is_ready:
+        raise Http404
+    page = None
+    if not grant.is_preview:
+        page = activity_for(grant.page_id)
+        if page is None or package.pk not in packages_used_by(page):
+            raise Http404
     language = (package.h5p_json.get("language") or "").split("-")[0]
     if page is not None and language in {"", "und"}:
         language = page.locale.language_code
@@ -123,20 +181,27 @@ def _render_player(request, *, package: H5PPackage, page):
         "id": results.player_content_id(package),
         "h5pJsonPath": reverse("h5p:content", args=[token, "h5p.json"]).removesuffix("/h5p.json"),
         "librariesPath": reverse("h5p:library", args=["x"]).removesuffix("/x"),
-        "frameJs": _static("vendor/h5p-standalone/frame.bundle.js"),
-        "frameCss": _static("vendor/h5p-standalone/styles/h5p.css"),
+        "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
+        "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
         "frame": False,
+        # The sandboxed frame is already the content's own document: no second, nested iframe.
+        "embedType": "div",
     }
     if page is not None:
-        state = H5PUserData.objects.filter(
-            user=request.user, package=package, activity_key=page.translation_key
+        rows = H5PUserData.objects.filter(
+            user_id=grant.user_id,
+            package=package,
+            activity_key=page.translation_key,
+            sub_content_id="0",
         )
+        user = get_user_model().objects.get(pk=grant.user_id)
         config.update(
             {
                 "saveFreq": 15,
+                # Without a user (an admin preview) H5P core neither loads nor saves state.
                 "user": {
-                    "name": request.user.get_full_name() or request.user.get_username(),
-                    "mail": f"learner-{request.user.pk}@users.savad.invalid",
+                    "name": user.get_full_name() or user.get_username(),
+                    "mail": f"learner-{user.pk}@users.savad.invalid",
                 },
                 "ajax": {
                     "contentUserDataUrl": reverse(
@@ -145,40 +210,36 @@ def _render_player(request, *, package: H5PPackage, page):
                     .replace("DATATYPE", ":dataType")
                     .replace("SUBCONTENT", ":subContentId"),
                 },
-                "contentUserData": [
-                    {"dataType": row.data_type, "previousState": row.data, "subContentId": "*"}
-                    for row in state
-                    if row.sub_content_id == "0"
-                ],
-                "xAPIObjectIRI": request.build_absolute_uri(page.url or "/"),
+                # H5P core reads contentUserData[subContentId][dataType] (a JSON string).
+                "contentUserData": [{row.data_type: row.data for row in rows}],
+                "xAPIObjectIRI": urljoin(grant.site_origin + "/", page.url or "/"),
             }
         )
-    return render(
+    response = render(
         request,
         "content/player.html",
         {
             "config": config,
-            "xapi_url": reverse("h5p:xapi", args=[token]) if page is not None else "",
+            "parent_origin": grant.site_origin,
             "title": package.title,
             "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "language": language or "en",
         },
     )
-
-
-def _static(path: str) -> str:
-    from django.templatetags.static import static
-
-    return static(path)
+    response["Content-Security-Policy"] = frame_csp(
+        origin=site_origin(request), parent_origin=grant.site_origin
+    )
+    response["Cache-Control"] = "no-store"
+    return _isolate(response, cors=False)
 
 
 @csp_exempt()
 @require_safe
 def content_file(request, token: str, path: str):
-    """A file of the package (``h5p.json``, ``content/…``) for the learner it was issued to."""
-    grant = read_token(token, user=request.user)
+    """A file of the package (``h5p.json``, ``content/…``) for the token's learner."""
+    grant = grant_for(token)
     if grant is None:
-        return HttpResponseForbidden(_("This exercise link has expired: reload the page."))
+        return _expired()
     path = _safe_subpath(path)
     if path != "h5p.json" and not path.startswith("content/"):
         raise Http404
@@ -192,17 +253,34 @@ def library_file(request, path: str):
     return _file_response(f"h5p/libraries/{_safe_subpath(path)}", private=False)
 
 
-@csrf_exempt  # H5P core posts with jQuery and no CSRF header; the signed token stands in for it
-@require_http_methods(["GET", "POST"])
+def _state_json(body: dict, *, status: int = 200):
+    return _isolate(JsonResponse(body, status=status), cors=True)
+
+
+@csp_exempt()
+@csrf_exempt  # posted by the opaque frame, without cookies: the signed token authenticates it
+@require_http_methods(["GET", "POST", "OPTIONS"])
 def state(request, token: str, data_type: str, sub_content_id: str):
     """H5P's content user data: GET returns the saved state, POST saves (or clears) it."""
-    grant = read_token(token, user=request.user)
-    if grant is None:
-        return JsonResponse({"success": False, "message": _("Please reload the page.")}, status=403)
+    if request.method == "OPTIONS":  # jQuery's X-Requested-With makes the frame ask first
+        response = _isolate(HttpResponse(status=204), cors=True)
+        response["Access-Control-Allow-Methods"] = "GET, POST"
+        response["Access-Control-Allow-Headers"] = "X-Requested-With, Content-Type"
+        response["Access-Control-Max-Age"] = "3600"
+        return response
+    grant = grant_for(token)
+    if grant is None or grant.is_preview:
+        return _state_json({"success": False, "message": _("Please reload the page.")}, status=403)
     page = activity_for(grant.page_id)
     package = H5PPackage.objects.filter(uuid=grant.package_uuid).first()
-    if page is None or package is None:
+    if page is None or package is None or package.pk not in packages_used_by(page):
         raise Http404
+    data = request.POST.get("data", "") if request.method == "POST" else ""
+    if "\x00" in data or "\x00" in data_type or "\x00" in sub_content_id:
+        return _state_json(
+            {"success": False, "message": _("The saved state may not contain NUL characters.")},
+            status=400,
+        )
     key = {
         "user_id": grant.user_id,
         "package": package,
@@ -212,17 +290,16 @@ def state(request, token: str, data_type: str, sub_content_id: str):
     }
     if request.method == "GET":
         row = H5PUserData.objects.filter(**key).first()
-        return JsonResponse({"success": True, "data": row.data if row else False})
-    data = request.POST.get("data", "")
+        return _state_json({"success": True, "data": row.data if row else False})
     if len(data.encode()) > MAX_STATE_BYTES:
-        return JsonResponse(
+        return _state_json(
             {"success": False, "message": _("The saved state is too large.")}, status=413
         )
     if data in {"", "0"}:  # H5P clears a state by posting 0
         H5PUserData.objects.filter(**key).delete()
     else:
         H5PUserData.objects.update_or_create(**key, defaults={"data": data})
-    return JsonResponse({"success": True})
+    return _state_json({"success": True})
 
 
 @require_POST
@@ -234,7 +311,7 @@ def xapi(request, token: str):
     if len(request.body) > MAX_STATEMENT_BYTES:
         return JsonResponse({"ok": False, "error": _("The statement is too large.")}, status=413)
     try:
-        statement = json.loads(request.body)
+        statement = parse_json(request.body)
         outcome = results.record_statement(grant=grant, statement=statement, request=request)
     except (ValueError, UnicodeDecodeError):
         return JsonResponse(

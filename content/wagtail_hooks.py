@@ -1,13 +1,20 @@
-"""Admin glue of the content app: the H5P packages snippet (menu "H5P packages"), privacy hooks."""
+"""Admin glue of the content app: the H5P packages snippet (menu "H5P packages") with its
+per-course permission policy, the library upgrades menu item, privacy hooks."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .admin_views import H5PPackageViewSet
-from .models import H5PResult
+from .models import H5PPackage, H5PResult
 from .results_admin import H5PResultViewSet, ViewOnlyPolicy
+from .roles import H5PPackagePolicy
 
+# Registered before the snippet so the admin never falls back to the model-wide policy.
+register_permission_policy(H5PPackage, H5PPackagePolicy(H5PPackage))
 register_snippet(H5PPackageViewSet)
 # Registered before the viewset: results are read-only in the admin.
 register_permission_policy(H5PResult, ViewOnlyPolicy(H5PResult))
@@ -16,6 +23,21 @@ register_permission_policy(H5PResult, ViewOnlyPolicy(H5PResult))
 @hooks.register("register_admin_viewset")
 def register_h5p_results_viewset():
     return H5PResultViewSet()
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def library_upgrades_menu_item():
+    return AdministratorMenuItem(
+        gettext_lazy("H5P library upgrades"),
+        reverse(H5PPackage.snippet_viewset.get_url_name("library_upgrades")),
+        icon_name="media",
+        order=900,
+    )
 
 
 # --- Privacy: a learner's H5P results and saved state (see core.privacy) --------------------

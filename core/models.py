@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -31,3 +32,24 @@ class HomePage(SavadPage):
         if request.user.is_authenticated:
             context["continue_activity"] = continue_target(user=request.user)
         return context
+
+
+class PendingJob(models.Model):
+    """A background task not yet handed to the broker (written and published by ``core.jobs``)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["next_attempt_at"], name="core_pendingjob_due")]
+        verbose_name = _("pending background job")
+        verbose_name_plural = _("pending background jobs")
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseForbidden
 from django.urls import include, path
@@ -8,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.signals import page_published, page_unpublished
+
+from core import jobs
 
 from . import admin_views, services
 from .models import CatalogueIndexPage, CoursePage
@@ -21,7 +22,7 @@ from .selectors import (
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    urls = [path("<int:page_id>/enrolments/", admin_views.enrolments, name="enrolments")]
+    urls = [path("<id:page_id>/enrolments/", admin_views.enrolments, name="enrolments")]
     return [path("courses/", include((urls, "courses_admin")))]
 
 
@@ -120,10 +121,10 @@ def reevaluate_course_completion(sender, instance, **kwargs):
 
     if isinstance(instance, CoursePage):
         if instance.accept_self_reported_scores:
-            transaction.on_commit(lambda: reevaluate_completion.delay(instance.pk))
+            jobs.enqueue_on_commit(reevaluate_completion, instance.pk)
         return
     if not isinstance(instance, ActivityPage):
         return
     course = CoursePage.objects.ancestor_of(instance).only("pk").first()
     if course is not None:
-        transaction.on_commit(lambda: reevaluate_completion.delay(course.pk))
+        jobs.enqueue_on_commit(reevaluate_completion, course.pk)

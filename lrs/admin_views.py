@@ -28,7 +28,12 @@ class ClientCreateView(generic.CreateView):
     success_message = None
 
     def save_instance(self):
-        client, secret = services.create_client(name=self.form.cleaned_data["name"])
+        data = self.form.cleaned_data
+        client, secret = services.create_client(
+            name=data["name"],
+            activities=data["activities"],
+            reads_all_statements=data["reads_all_statements"],
+        )
         self.request.session[SESSION_KEY] = {"pk": client.pk, "secret": secret}
         log(client, "wagtail.create", user=self.request.user)
         return client
@@ -67,24 +72,27 @@ class ClientViewSet(ModelViewSet):
     copy_view_enabled = False
     search_fields = ["name", "key"]
     search_backend_name = None
-    list_filter = ["is_active"]
+    list_filter = ["is_active", "reads_all_statements"]
     list_display = [
         TitleColumn("name", label=_("Name"), url_name="xapi_clients:edit"),
         Column("key", label=_("Key")),
         BooleanColumn("is_active", label=_("Active")),
+        BooleanColumn("reads_all_statements", label=_("Reads all statements")),
         DateColumn("created_at", label=_("Created")),
         DateColumn("last_used_at", label=_("Last used")),
     ]
 
     def get_form_class(self, for_update=False):
-        """New clients need only a name; existing ones can be renamed or deactivated."""
-        fields = ["name", "is_active"] if for_update else ["name"]
+        """A name and what the client may do; existing ones can also be deactivated."""
+        fields = ["name", "activities", "reads_all_statements"]
+        if for_update:
+            fields.append("is_active")
         return modelform_factory(Client, fields=fields)
 
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("created/<int:pk>/", client_created, name="created"),
+            path("created/<id:pk>/", client_created, name="created"),
         ]
 
     def on_register(self):

@@ -9,12 +9,21 @@ length of an IRI.
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validation import is_iri
+
 
 class Client(models.Model):
-    """An application with HTTP Basic credentials for the statements resource."""
+    """An application with HTTP Basic credentials for the statements resource.
+
+    A client is scoped: its statements feed learners' progress only for the activities
+    registered on it (``activities``, and even then never for activities Savad grades
+    itself; see ``lrs.progress_feed``), and it reads only the statements it sent unless an
+    administrator lets it read every client's (``reads_all_statements``).
+    """
 
     name = models.CharField(_("name"), max_length=120)
     key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
@@ -23,6 +32,24 @@ class Client(models.Model):
         _("active"),
         default=True,
         help_text=_("Inactive clients can no longer send or read statements."),
+    )
+    activities = models.TextField(
+        _("activities it reports on"),
+        blank=True,
+        help_text=_(
+            "The activity IRIs (one per line) whose statements from this client may record "
+            "learners' progress, such as https://…/xapi/activities/<page translation key> for a "
+            "lesson. Statements about other activities are stored but change no progress; "
+            "quizzes and H5P exercises are graded by Savad and never take progress from a client."
+        ),
+    )
+    reads_all_statements = models.BooleanField(
+        _("reads every client's statements"),
+        default=False,
+        help_text=_(
+            "Off: the client reads only the statements it sent. On: it reads the statements of "
+            "every client, with the learners they name."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
@@ -34,6 +61,24 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        wrong = [iri for iri in self.activity_iris() if not is_iri(iri)]
+        if wrong:
+            raise ValidationError(
+                {"activities": _("“%(line)s” is not an IRI.") % {"line": wrong[0][:200]}}
+            )
+        self.activities = "\n".join(self.activity_iris())
+
+    def activity_iris(self) -> list[str]:
+        """The registered activity IRIs, in order, without blank lines or repeats."""
+        lines = (line.strip() for line in self.activities.splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def reports_on(self, iri) -> bool:
+        """Whether this client is registered for the activity ``iri``."""
+        return isinstance(iri, str) and iri in self.activity_iris()
 
 
 class Statement(models.Model):

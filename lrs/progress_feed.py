@@ -1,21 +1,25 @@
 """Statements about Savad's own activities, from enrolled learners, feed the progress core.
 
-A statement counts when its actor is an active Savad user (``xapi.identity.user_for_agent``),
-its object is one of Savad's activity IRIs, the activity is a live page in the published
+A statement counts when the client that sent it is registered for its object's activity IRI
+(``Client.activities``), that IRI is one of Savad's activity IRIs naming a page of a type
+clients may report on (``CLIENT_REPORTED_TYPES``: lessons; never quizzes, H5P exercises or
+anything else Savad grades itself, whatever the registration says), its actor is an active
+Savad user (``xapi.identity.user_for_agent``), the activity is a live page in the published
 syllabus of a live course, and the learner is enrolled in that course. Then:
 
 * a score (``result.score.scaled``, else raw within min/max) records a graded attempt, passed
   or failed by the verb (passed/failed) or else by ``result.success``;
 * otherwise ``completed`` (or ``result.completion: true``) and ``passed`` record a completion.
 
-Voiding a statement later does not undo progress it recorded.
+Statements that do not count are still stored (and readable by the client that sent them);
+they only change no progress. Voiding a statement later does not undo progress it recorded.
 """
 
 from uuid import UUID
 
 from wagtail.models import Page
 
-from courses.models import ActivityPage, CoursePage
+from courses.models import ActivityPage, CoursePage, LessonPage
 from courses.selectors import course_syllabus, is_enrolled
 from progress.services import ActivityRef, record_completion, record_score
 from xapi.identity import activity_key_from_iri, user_for_agent
@@ -25,11 +29,20 @@ COMPLETED = f"{ADL_VERBS}completed"
 PASSED = f"{ADL_VERBS}passed"
 FAILED = f"{ADL_VERBS}failed"
 
+# The activity types whose progress a client application may report. An allow-list, so that
+# any new type (graded on the server or not) takes no progress from clients until added here.
+CLIENT_REPORTED_TYPES: tuple[type[ActivityPage], ...] = (LessonPage,)
 
-def feed_progress(document: dict) -> str | None:
-    """Record what ``document`` says about a Savad activity; the new status, or None."""
+
+def feed_progress(document: dict, *, client) -> str | None:
+    """Record what ``document`` from ``client`` says about a Savad activity; the new status.
+
+    None when the statement changes no progress (see the module's docstring for the rules).
+    """
     target = document["object"]
     if target.get("objectType", "Activity") != "Activity":
+        return None
+    if not client.reports_on(target["id"]):
         return None
     activity_key = activity_key_from_iri(target["id"])
     if activity_key is None:
@@ -69,7 +82,7 @@ def activity_for(*, user, activity_key: UUID) -> ActivityRef | None:
     """The activity as the progress core knows it, if ``user`` is enrolled in its course."""
     pages = Page.objects.live().filter(translation_key=activity_key).order_by("pk").specific()
     for page in pages:
-        if not isinstance(page, ActivityPage):
+        if not isinstance(page, CLIENT_REPORTED_TYPES):
             continue
         try:
             course = page.course

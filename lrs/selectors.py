@@ -2,11 +2,13 @@
 
 Pages are ordered by (``stored``, ``id``) and continue after the last statement of the
 previous page (a keyset cursor), so paging neither repeats nor skips statements. The ``more``
-token is signed and carries the original parameters and the cursor; it stays valid for two
-days (the specification asks for at least 24 hours).
+token is signed and carries the original parameters, the cursor and the client it was given
+to; it stays valid for two days (the specification asks for at least 24 hours).
+
+A client reads only the statements it sent (by id, by filter and through ``more``), unless
+an administrator let it read every client's (``Client.reads_all_statements``).
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,8 +18,15 @@ from django.db.models import Q
 
 from . import keys
 from .documents import FORMATS, iso
-from .models import Statement, StatementLink
-from .validation import StatementError, is_iri, is_uuid, parse_timestamp, validate_actor
+from .models import Client, Statement, StatementLink
+from .validation import (
+    StatementError,
+    is_iri,
+    is_uuid,
+    parse_timestamp,
+    strict_json,
+    validate_actor,
+)
 
 MAX_LIMIT = 100
 MORE_SALT = "lrs.statements.more"
@@ -71,7 +80,13 @@ def check_common(params: dict[str, str]) -> str:
     return fmt
 
 
-def single_statement(params: dict[str, str]) -> tuple[Statement | None, str]:
+def readable_by(client: Client):
+    """The statements ``client`` may read."""
+    rows = Statement.objects.all()
+    return rows if client.reads_all_statements else rows.filter(client=client)
+
+
+def single_statement(params: dict[str, str], *, client: Client) -> tuple[Statement | None, str]:
     """The statement ``statementId`` (not voided) or ``voidedStatementId`` (voided) names."""
     named = SINGLE_PARAMETERS & set(params)
     if len(named) > 1:
@@ -83,9 +98,11 @@ def single_statement(params: dict[str, str]) -> tuple[Statement | None, str]:
     fmt = check_common(params)
     if not is_uuid(params[name]):
         raise StatementError(f"{name}: must be a UUID.")
-    row = Statement.objects.filter(
-        id=uuid.UUID(params[name]), voided=name == "voidedStatementId"
-    ).first()
+    row = (
+        readable_by(client)
+        .filter(id=uuid.UUID(params[name]), voided=name == "voidedStatementId")
+        .first()
+    )
     return row, fmt
 
 
@@ -96,10 +113,7 @@ def parse_query(params: dict[str, str]) -> Query:
         raise StatementError(f"Unknown parameter “{unknown[0]}”.")
     fields = {"format": check_common(params)}
     if "agent" in params:
-        try:
-            agent = json.loads(params["agent"])
-        except ValueError:
-            raise StatementError("agent: must be an Agent or Group as JSON.") from None
+        agent = strict_json(params["agent"], "agent")
         validate_actor(agent, where="agent")
         fields["agent_key"] = keys.agent_key(agent)
         if fields["agent_key"] is None:
@@ -132,9 +146,11 @@ def _boolean(params: dict[str, str], name: str) -> bool:
     return value == "true"
 
 
-def statement_page(query: Query, cursor: Cursor | None = None) -> tuple[list, Cursor | None]:
-    """One page of (not voided) statements and the cursor of the next page (one query)."""
-    rows = Statement.objects.filter(voided=False)
+def statement_page(
+    query: Query, cursor: Cursor | None = None, *, client: Client
+) -> tuple[list, Cursor | None]:
+    """One page of (not voided) statements ``client`` may read, and the cursor of the next."""
+    rows = readable_by(client).filter(voided=False)
     if query.agent_key:
         kind = StatementLink.Kind.AGENT
         if query.related_agents:
@@ -173,15 +189,17 @@ def _linked(kind: int, key: str):
     return StatementLink.objects.filter(kind=kind, key=key).values("statement_id")
 
 
-def more_token(params: dict[str, str], cursor: Cursor) -> str:
-    payload = {"p": params, "c": [iso(cursor.stored), str(cursor.id)]}
+def more_token(params: dict[str, str], cursor: Cursor, *, client: Client) -> str:
+    payload = {"p": params, "c": [iso(cursor.stored), str(cursor.id)], "k": client.pk}
     return signing.dumps(payload, salt=MORE_SALT, compress=True)
 
 
-def read_more(token: str) -> tuple[dict[str, str], Cursor]:
-    """The parameters and cursor a ``more`` token carries; ``StatementError`` when invalid."""
+def read_more(token: str, *, client: Client) -> tuple[dict[str, str], Cursor]:
+    """The parameters and cursor of a ``more`` token given to ``client`` (else 400)."""
     try:
         payload = signing.loads(token, salt=MORE_SALT, max_age=MORE_MAX_AGE)
+        if payload["k"] != client.pk:
+            raise ValueError("another client's link")
         params, (stored, statement_id) = dict(payload["p"]), payload["c"]
         return params, Cursor(parse_timestamp(stored, "more"), uuid.UUID(statement_id))
     except signing.SignatureExpired:

@@ -34,15 +34,47 @@ class ConflictError(Exception):
 # --- Clients ----------------------------------------------------------------------------------
 
 
-def create_client(*, name: str) -> tuple[Client, str]:
-    """A new active client and its secret (only its hash is kept: show the secret once)."""
+def create_client(
+    *, name: str, activities: str = "", reads_all_statements: bool = False
+) -> tuple[Client, str]:
+    """A new active client and its secret (only its hash is kept: show the secret once).
+
+    ``activities``: the activity IRIs it reports on, one per line (``ValidationError`` for a
+    line that is not an IRI).
+    """
     secret = secrets.token_urlsafe(32)
-    client = Client.objects.create(
+    client = Client(
         name=name.strip()[:120],
         key=secrets.token_hex(16),
         secret_hash=make_password(secret),
+        activities=activities,
+        reads_all_statements=reads_all_statements,
     )
+    client.clean()
+    client.save()
     return client, secret
+
+
+def scope_client(
+    *,
+    key: str,
+    add: list[str] = (),
+    clear: bool = False,
+    reads_all_statements: bool | None = None,
+) -> Client:
+    """Register more activity IRIs on the client with ``key`` (after ``clear``ing the old
+    ones, if asked) and set whether it reads every client's statements (None: unchanged).
+
+    ``Client.DoesNotExist`` when there is no such client; ``ValidationError`` for a bad IRI.
+    """
+    client = Client.objects.get(key=key)
+    kept = [] if clear else client.activity_iris()
+    client.activities = "\n".join([*kept, *add])
+    if reads_all_statements is not None:
+        client.reads_all_statements = reads_all_statements
+    client.clean()
+    client.save(update_fields=["activities", "reads_all_statements"])
+    return client
 
 
 def deactivate_client(*, key: str) -> Client:
@@ -151,10 +183,10 @@ def _store(client: Client, received: list[dict], documents: list[dict], *, store
             for kind, key in sorted(links(row.data))
         ]
     )
-    voided = _apply_voiding(rows)
+    voided = _apply_voiding(rows, client=client)
     for row in rows:
         if row.voids is None and row.id not in voided:
-            feed_progress(row.data)
+            feed_progress(row.data, client=client)
 
 
 def _check_voiding(rows: list[Statement]) -> None:
@@ -173,14 +205,19 @@ def _check_voiding(rows: list[Statement]) -> None:
         )
 
 
-def _apply_voiding(rows: list[Statement]) -> set:
-    """Mark voided what the new voiding statements target and new statements already voided."""
+def _apply_voiding(rows: list[Statement], *, client: Client) -> set:
+    """Mark voided what the new voiding statements target and new statements already voided.
+
+    A client voids only its own statements: a voiding statement naming another client's
+    statement is stored but voids nothing.
+    """
     targets = {row.voids for row in rows if row.voids is not None}
     plain = [row.id for row in rows if row.voids is None]
     if plain:
-        targets.update(
-            Statement.objects.filter(voids__in=plain).values_list("voids", flat=True).distinct()
-        )
+        earlier = Statement.objects.filter(voids__in=plain, client=client)
+        targets.update(earlier.values_list("voids", flat=True).distinct())
     if targets:
-        Statement.objects.filter(id__in=targets, voids__isnull=True).update(voided=True)
+        Statement.objects.filter(id__in=targets, voids__isnull=True, client=client).update(
+            voided=True
+        )
     return targets

@@ -8,6 +8,11 @@ applications and stay in English, whatever language the request negotiates.
 import re
 from datetime import UTC, datetime
 
+from django.utils import translation
+
+from core.exceptions import SavadError
+from core.jsonbody import parse_json
+
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -85,6 +90,16 @@ class StatementError(ValueError):
 
 def is_uuid(value) -> bool:
     return isinstance(value, str) and UUID_RE.fullmatch(value) is not None
+
+
+def strict_json(text: bytes | str, where: str = ""):
+    """``core.jsonbody.parse_json``, its refusals as ``StatementError`` (in English)."""
+    with translation.override("en"):
+        try:
+            return parse_json(text)
+        except SavadError as problem:
+            prefix = f"{where}: " if where else ""
+            raise StatementError(f"{prefix}{problem.message}") from None
 
 
 def is_iri(value) -> bool:

@@ -22,7 +22,7 @@ from xapi.identity import XAPI_VERSION
 
 from . import selectors, services
 from .documents import formatted, iso
-from .validation import StatementError, is_uuid
+from .validation import StatementError, is_uuid, strict_json
 
 VERSION_HEADER = "X-Experience-API-Version"
 ACCEPTED_VERSION = re.compile(r"1\.0(\.\d+)?")
@@ -137,14 +137,7 @@ def _json_body(request):
         raise TooLarge from None
     if len(body) > _max_body_bytes():
         raise TooLarge
-    try:
-        return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError):
-        raise StatementError("The request body is not valid JSON (UTF-8).") from None
-
-
-def _no_constant(name: str):
-    raise ValueError(name)
+    return strict_json(body)
 
 
 def _put(request, client):
@@ -189,18 +182,18 @@ def _get(request, client):
     if "more" in params:
         if len(params) > 1:
             raise StatementError("more cannot be combined with other parameters.")
-        params, cursor = selectors.read_more(params["more"])
+        params, cursor = selectors.read_more(params["more"], client=client)
     elif selectors.SINGLE_PARAMETERS & set(params):
-        row, fmt = selectors.single_statement(params)
+        row, fmt = selectors.single_statement(params, client=client)
         if row is None:
             return _not_found(request, consistent)
         headers = {**consistent, "Last-Modified": http_date(row.stored.timestamp())}
         return xapi_response(formatted(row.data, fmt), headers=headers)
     query = selectors.parse_query(params)
-    documents, following = selectors.statement_page(query, cursor)
+    documents, following = selectors.statement_page(query, cursor, client=client)
     more = ""
     if following is not None:
-        token = selectors.more_token(params, following)
+        token = selectors.more_token(params, following, client=client)
         more = f"{reverse('lrs:statements')}?{urlencode({'more': token})}"
     payload = {"statements": [formatted(d, query.format) for d in documents], "more": more}
     return xapi_response(payload, headers=consistent)

@@ -5,7 +5,7 @@ from . import views
 app_name = "quizzes"
 
 urlpatterns = [
-    path("<int:page_id>/start/", views.start, name="start"),
-    path("attempts/<int:attempt_id>/", views.attempt_view, name="attempt"),
-    path("attempts/<int:attempt_id>/review/", views.review, name="review"),
+    path("<id:page_id>/start/", views.start, name="start"),
+    path("attempts/<id:attempt_id>/", views.attempt_view, name="attempt"),
+    path("attempts/<id:attempt_id>/review/", views.review, name="review"),
 ]

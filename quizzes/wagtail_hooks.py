@@ -22,9 +22,9 @@ def register_admin_urls():
     urls = [
         path("import/", admin_views.import_upload, name="import"),
         path("import/confirm/", admin_views.import_confirm, name="import_confirm"),
-        path("categories/<int:pk>/export/", admin_views.export_category, name="export_category"),
+        path("categories/<id:pk>/export/", admin_views.export_category, name="export_category"),
         path("grading/", admin_views.grading_queue, name="grading_queue"),
-        path("grading/<int:response_id>/", admin_views.grade_response, name="grade_response"),
+        path("grading/<id:response_id>/", admin_views.grade_response, name="grade_response"),
     ]
     return [path("quizzes/", include((urls, "quizzes_admin")))]
 

@@ -97,3 +97,22 @@ def _translate(page: Page, locale: Locale) -> Page:
     copy = page.copy_for_translation(locale, copy_parents=True)
     copy.title = f"EN {page.title}"
     return publish(copy)
+
+
+def refetched(built: BuiltCourse) -> BuiltCourse:
+    """``built`` read again from the database, for a course built once and shared by tests.
+
+    Each test gets objects of its own: what one test changes on them (``unpublish()``, a new
+    title) does not linger in memory for the next test, whose database has it rolled back.
+    """
+
+    def again(page):
+        return None if page is None else type(page).objects.get(pk=page.pk)
+
+    return BuiltCourse(
+        course=again(built.course),
+        lessons=[again(page) for page in built.lessons],
+        modules=[again(page) for page in built.modules],
+        english=again(built.english),
+        english_lessons=[again(page) for page in built.english_lessons],
+    )

@@ -1,9 +1,12 @@
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.db import connection, transaction
 
 from core import demo
 from tests.factories import UserFactory
@@ -23,6 +26,14 @@ SETTINGS_ENV_VARS = (
     "DEBUG",
     "DJANGO_SETTINGS_MODULE",
 )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Slow tests all go to one xdist worker (``--dist loadgroup``), one after another."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("slow"))
 
 
 def clean_env(**overrides: str) -> dict:
@@ -52,6 +63,67 @@ def run_manage(*args: str, env: dict, timeout: int = 120) -> subprocess.Complete
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """A DATABASE_URL for a subprocess (a Celery worker) that reaches the database this test uses.
+
+    On PostgreSQL the test database itself (the test commits, ``transaction=True``). On SQLite,
+    whose test database lives in memory, a file copy of it that this process also switches to
+    for the test.
+    """
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = quote(settings_dict["USER"] or "", safe="")
+        password = quote(settings_dict["PASSWORD"] or "", safe="")
+        credentials = f"{user}:{password}@" if user else ""
+        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+        yield f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+        return
+    assert connection.vendor == "sqlite", connection.vendor
+    if not connection.is_in_memory_db():
+        yield f"sqlite:///{settings_dict['NAME']}"
+        return
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    memory = connection.connection
+    copy = sqlite3.connect(path)
+    memory.backup(copy)
+    copy.close()
+    memory_name, options = settings_dict["NAME"], settings_dict["OPTIONS"]
+    connection.connection = None  # kept open: closing it would drop the in-memory database
+    settings_dict["NAME"] = str(path)
+    # Two processes write to one SQLite file: this one's transactions take the write lock when
+    # they begin (waiting for the worker's), never half-way, which SQLite would refuse.
+    settings_dict["OPTIONS"] = {**options, "transaction_mode": "IMMEDIATE", "timeout": 30}
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connection.close()
+        settings_dict["NAME"], settings_dict["OPTIONS"] = memory_name, options
+        connection.connection = memory
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Database access for a module-scoped fixture that builds data its module's tests only read.
+
+    What the fixture builds is in the database for every test of the module, and rolled back
+    after the module's last test: the module runs inside one transaction, each test inside a
+    savepoint of it (the ``db`` fixture), so a test's own changes are still undone after it.
+    Only for modules without ``transaction=True`` tests (they would commit, or flush, the
+    shared rows).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_site_tree(module_db):
+    """``site_tree`` built once for a module (see ``module_db``)."""
+    demo.seed(courses=False)
 
 
 @pytest.fixture

@@ -57,7 +57,10 @@ def user_for_agent(agent: dict):
     account = agent.get("account")
     if isinstance(account, dict) and account.get("homePage", "").rstrip("/") == iri_base():
         name = str(account.get("name", ""))
-        return users.filter(pk=int(name)).first() if name.isdigit() else None
+        # ASCII digits only ("²".isdigit() is true), and short enough to be a primary key.
+        if not (name.isascii() and name.isdigit() and len(name) <= 18):
+            return None
+        return users.filter(pk=int(name)).first()
     mbox = agent.get("mbox")
     if isinstance(mbox, str) and mbox.lower().startswith("mailto:") and len(mbox) > 7:
         return users.filter(email__iexact=mbox[7:]).first()

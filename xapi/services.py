@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import jobs
+
 from .models import OutboxStatement
 
 log = logging.getLogger(__name__)
@@ -57,9 +59,10 @@ def schedule_delivery() -> None:
 
 
 def _enqueue() -> None:
+    """Nudge a worker to deliver (a lost nudge waits for beat's run every minute)."""
     from .tasks import deliver_outbox
 
-    deliver_outbox.delay()
+    jobs.kick(deliver_outbox)
 
 
 def retry_now() -> int:

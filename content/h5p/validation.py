@@ -119,6 +119,8 @@ ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
 CENTRAL_BYTES_PER_ENTRY = 1024
 
 H5P_JSON = "h5p.json"
+# library.json fields that name files of the library's own folder (H5P core reads these).
+LIBRARY_FILE_FIELDS = ("preloadedJs", "preloadedCss")
 CONTENT_JSON = "content/content.json"
 
 
@@ -284,6 +286,7 @@ class _Validator:
         self.h5p_info: zipfile.ZipInfo | None = None
         self.content_info: zipfile.ZipInfo | None = None
         self.library_folders: dict[str, zipfile.ZipInfo | None] = {}
+        self.file_names: set[str] = set()  # files that will be unpacked (not ignored, not dirs)
         self.svg_entries: set[int] = set()
         self.data_end: dict[int, int] = {}  # id(info) -> offset where the entry's data ends
         self.content_json: dict | None = None
@@ -581,6 +584,7 @@ class _Validator:
             self.content_info = info
         if info.is_dir():
             return
+        self.file_names.add(name)
         allowed = CONTENT_EXTENSIONS if folder == "content" else LIBRARY_EXTENSIONS
         base = parts[-1]
         extension = base.rsplit(".", 1)[1].lower() if "." in base else ""
@@ -905,6 +909,7 @@ class _Validator:
                     path,
                 )
             self.libraries.append(ref)
+            self.check_library_files(folder, ref, data, path)
             if "preloadedDependencies" in data:
                 for dependency in self.parse_dependencies(
                     data["preloadedDependencies"],
@@ -914,6 +919,56 @@ class _Validator:
                 ):
                     required.append((dependency, path))
         return required
+
+    def check_library_files(self, folder: str, ref: LibraryRef, data: dict, path: str) -> None:
+        """The files ``library.json`` names (``preloadedJs``, ``preloadedCss``) must be files of
+        the package inside the library's own folder."""
+        for name in LIBRARY_FILE_FIELDS:
+            items = data.get(name)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.field_problem("library_json_field", path, name, _("must be a list."))
+                continue
+            for index, item in enumerate(items):
+                where = f"{name}[{index}].path"
+                value = item.get("path") if isinstance(item, dict) else None
+                if not isinstance(value, str) or not value.strip():
+                    self.field_problem("library_json_field", path, where, _("is missing."))
+                    continue
+                shown = _printable(value)
+                parts = value.split("/")
+                if (
+                    value.startswith("/")
+                    or "\\" in value
+                    or ":" in parts[0]
+                    or any(ord(char) < 32 for char in value)
+                    or any(part in ("", ".", "..") for part in parts)
+                ):
+                    self.problem(
+                        "library_file_outside",
+                        _(
+                            "The library %(library)s lists the file %(path)s (in %(field)s), "
+                            "which is outside its folder %(folder)s."
+                        )
+                        % {
+                            "library": ref.full_name,
+                            "path": shown,
+                            "field": name,
+                            "folder": folder,
+                        },
+                        path,
+                    )
+                elif f"{folder}/{value}" not in self.file_names:
+                    self.problem(
+                        "library_file_missing",
+                        _(
+                            "The library %(library)s lists the file %(path)s (in %(field)s), "
+                            "which is not in the package."
+                        )
+                        % {"library": ref.full_name, "path": shown, "field": name},
+                        path,
+                    )
 
     def check_library_json(self, data: dict, path: str) -> LibraryRef | None:
         ok = True

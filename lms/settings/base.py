@@ -4,11 +4,23 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, database_from_env, env, search_backends_from_env
+from .env import (
+    BASE_DIR,
+    content_origin_from_env,
+    database_from_env,
+    env,
+    hostname_of,
+    search_backends_from_env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# H5P content (player frames, package files, libraries) may be served from an origin of its own,
+# e.g. https://h5p.savad.example: that host answers only the H5P content endpoints. Unset: the
+# site's own host, still inside a sandboxed (opaque-origin) frame.
+H5P_CONTENT_ORIGIN = content_origin_from_env()
+H5P_CONTENT_HOSTS = [hostname_of(H5P_CONTENT_ORIGIN)] if H5P_CONTENT_ORIGIN else []
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), *H5P_CONTENT_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DJANGO_APPS = [
@@ -63,6 +75,8 @@ INSTALLED_APPS = LOCAL_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before static files and sessions: the H5P content host serves its endpoints only.
+    "content.middleware.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.HeldBackJobsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -178,11 +193,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Learner pages never wait on the broker: jobs are published with short timeouts and, when the
+# broker is down or hung, kept in the database and published later (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Seconds a request's publish may wait for the broker (to connect, and for each reply).
+JOBS_PUBLISH_TIMEOUT = env.float("JOBS_PUBLISH_TIMEOUT", default=0.5)
+# Seconds a process publishes nothing after a failed publish (its jobs wait in the database).
+JOBS_BROKER_PAUSE = env.float("JOBS_BROKER_PAUSE", default=30.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
+    },
+    "publish-pending-jobs": {
+        "task": "core.tasks.flush_pending_jobs",
+        "schedule": timedelta(seconds=60),
     },
     "xapi-deliver-outbox": {
         "task": "xapi.tasks.deliver_outbox",
@@ -190,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Monitoring ----------------------------------------------------------------------------
+# /healthz shows only its status to the public; the details to staff and to requests with
+# "Authorization: Bearer <HEALTHZ_TOKEN>" (unset: staff only).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Security defaults (tightened further in production.py) -------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -206,7 +248,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "media-src": ["'self'"],
-        "frame-src": ["'self'"],
+        "frame-src": ["'self'", *([H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else [])],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

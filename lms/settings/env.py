@@ -40,11 +40,29 @@ def database_from_env(default: str) -> dict:
         if not parts.path.strip("/"):
             raise ImproperlyConfigured(DATABASE_URL_HELP % {"reason": "no database name"})
     config = environ.Env.db_url_config(url)
-    if scheme != "sqlite":
+    if scheme == "sqlite":
+        config["OPTIONS"] = sqlite_options()
+    else:
         config.setdefault("PORT", port or "")
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def sqlite_options() -> dict:
+    """SQLite set up for a web server, where requests write at the same time.
+
+    WAL lets readers go on while one connection writes; ``synchronous=NORMAL`` is durable
+    with WAL except for the last commits before a power cut. Transactions start with
+    ``BEGIN IMMEDIATE``, so a transaction takes the write lock before it reads instead of
+    failing at once ("database is locked") when it later needs to write while another holds
+    the lock; a writer waits up to ``SQLITE_BUSY_TIMEOUT`` seconds for the lock.
+    """
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    }
 
 
 def search_backends_from_env() -> dict:
@@ -65,3 +83,34 @@ def search_backends_from_env() -> dict:
             "AUTO_UPDATE": True,
         }
     }
+
+
+def content_origin_from_env() -> str:
+    """``H5P_CONTENT_ORIGIN`` as ``scheme://host[:port]`` (no path), or "" when unset."""
+    value = env.str("H5P_CONTENT_ORIGIN", default="").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a non-numeric port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            "H5P_CONTENT_ORIGIN must be an origin without a path, for example "
+            "https://h5p.savad.example."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def hostname_of(origin: str) -> str:
+    """The host name of an origin, as ALLOWED_HOSTS lists it (no port)."""
+    return urlsplit(origin).hostname or "" if origin else ""

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def login_url(lang="en"):

@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 
 from .conftest import EN_TITLE, FA_NAME, FA_TITLE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def fa(message: str) -> str:

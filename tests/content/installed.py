@@ -17,7 +17,12 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "h5p"
 
 
 def install(name: str = "multichoice.h5p") -> H5PPackage:
-    path = FIXTURES / name
+    return install_file(FIXTURES / name)
+
+
+def install_file(path: Path) -> H5PPackage:
+    """Install the package at ``path`` (made by a test, say) the same plain way."""
+    name = path.name
     package = H5PPackage.objects.create(title="", status=H5PPackage.Status.READY)
     package.upload.save(name, ContentFile(path.read_bytes()), save=False)
     with zipfile.ZipFile(path) as archive:

@@ -13,7 +13,8 @@ from wagtail.users.models import UserProfile
 from content import services
 from content.h5p.validation import validate_package
 from content.models import H5PLibrary, H5PPackage
-from courses.services import ensure_roles
+from courses.services import course_ensure_editors_group, ensure_roles
+from tests.builders import build_course
 from tests.content.hostile import package
 from tests.factories import UserFactory
 
@@ -40,11 +41,18 @@ def admin_language(user, language: str):
 
 
 @pytest.fixture
-def teacher(db):
+def course(site_tree):
+    return build_course(slug="h5p-course", lessons=1, title="H5P course").course
+
+
+@pytest.fixture
+def teacher(course):
+    """A teacher who edits ``course``."""
     ensure_roles()
     services.ensure_h5p_permissions()
     user = UserFactory(username="h5p-teacher")
     user.groups.add(Group.objects.get(name="Teachers"))
+    course_ensure_editors_group(course=course, owners=[user])
     admin_language(user, "en")
     return user
 
@@ -80,7 +88,7 @@ def stored_files(root: Path) -> set[str]:
 
 
 def test_a_teacher_uploads_a_package_and_it_becomes_ready(
-    client, teacher, django_capture_on_commit_callbacks
+    client, teacher, course, django_capture_on_commit_callbacks
 ):
     client.force_login(teacher)
     assert client.get(url("list")).status_code == 200
@@ -89,15 +97,18 @@ def test_a_teacher_uploads_a_package_and_it_becomes_ready(
     assert 'accept=".h5p"' in form.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("add"), {"title": "", "upload": h5p_file(GREETING)})
+        response = client.post(
+            url("add"), {"title": "", "course": course.pk, "upload": h5p_file(GREETING)}
+        )
     made = H5PPackage.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("inspect", made.pk)
     assert made.status == Status.READY, made.errors
-    assert (made.title, made.main_library, made.uploaded_by) == (
+    assert (made.title, made.main_library, made.uploaded_by, made.course) == (
         "Greeting card",
         "H5P.GreetingCard 1.0",
         teacher,
+        course,
     )
     assert default_storage.exists(f"{made.content_dir}/content/content.json")
 
@@ -136,13 +147,13 @@ def test_too_large_files_are_refused(client, teacher, settings):
 
 
 def test_problems_are_shown_in_the_uploaders_language(
-    client, teacher, tmp_path, django_capture_on_commit_callbacks
+    client, teacher, course, tmp_path, django_capture_on_commit_callbacks
 ):
     admin_language(teacher, "fa")
     bad = package(tmp_path / "bad.h5p", extra=[("content/shell.php", b"<?php")])
     client.force_login(teacher)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("add"), {"upload": h5p_file(bad)})
+        client.post(url("add"), {"course": course.pk, "upload": h5p_file(bad)})
     made = H5PPackage.objects.get()
     assert made.status == Status.FAILED
     with translation.override("fa"):
@@ -153,7 +164,9 @@ def test_problems_are_shown_in_the_uploaders_language(
     html = client.get(url("inspect", made.pk)).content.decode()
     assert persian in html
     assert "content/shell.php" in html and "forbidden_extension" in html
-    assert url("retry", made.pk) in html  # a failed package may be imported again
+    # The refused file is deleted: no retry of the same file, a new one goes on the edit page.
+    assert made.upload.name == "" and not default_storage.listdir("h5p/uploads")[1]
+    assert url("retry", made.pk) not in html
 
 
 def test_status_endpoint_and_the_page_that_follows_it(client, teacher):
@@ -239,21 +252,22 @@ def test_delete_removes_the_content_files(
 
 
 def test_edit_replaces_the_file_or_just_the_title(
-    client, teacher, django_capture_on_commit_callbacks
+    client, teacher, course, django_capture_on_commit_callbacks
 ):
-    made = services.package_create(upload=h5p_file(GREETING), enqueue=False)
+    made = services.package_create(upload=h5p_file(GREETING), course=course, enqueue=False)
     services.package_import(made.pk)
     client.force_login(teacher)
     assert client.get(url("edit", made.pk)).status_code == 200
 
-    response = client.post(url("edit", made.pk), {"title": "کارت"})
+    response = client.post(url("edit", made.pk), {"title": "کارت", "course": course.pk})
     assert response.status_code == 302
     made.refresh_from_db()
     assert (made.title, made.main_library) == ("کارت", "H5P.GreetingCard 1.0")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url("edit", made.pk), {"title": "کارت", "upload": h5p_file(TRUEFALSE)}
+            url("edit", made.pk),
+            {"title": "کارت", "course": course.pk, "upload": h5p_file(TRUEFALSE)},
         )
     assert response.status_code == 302
     assert response["Location"] == url("inspect", made.pk)
@@ -262,22 +276,25 @@ def test_edit_replaces_the_file_or_just_the_title(
     assert made.main_library == "H5P.TrueFalse 1.6"
 
     refused = client.post(
-        url("edit", made.pk), {"title": "x", "upload": SimpleUploadedFile("a.txt", b"x")}
+        url("edit", made.pk),
+        {"title": "x", "course": course.pk, "upload": SimpleUploadedFile("a.txt", b"x")},
     )
     assert refused.status_code == 200
     assert "whose name ends in .h5p" in refused.content.decode()
 
 
-def test_no_new_file_while_an_import_runs(client, teacher):
-    made = services.package_create(upload=h5p_file(GREETING), enqueue=False)
+def test_no_new_file_while_an_import_runs(client, teacher, course):
+    made = services.package_create(upload=h5p_file(GREETING), course=course, enqueue=False)
     client.force_login(teacher)
-    response = client.post(url("edit", made.pk), {"title": "", "upload": h5p_file(GREETING)})
+    response = client.post(
+        url("edit", made.pk), {"title": "", "course": course.pk, "upload": h5p_file(GREETING)}
+    )
     assert response.status_code == 200
     assert "being imported; wait until that has finished" in response.content.decode()
 
 
-def test_retry_from_the_status_page(client, teacher, django_capture_on_commit_callbacks):
-    made = services.package_create(upload=h5p_file(GREETING), enqueue=False)
+def test_retry_from_the_status_page(client, teacher, course, django_capture_on_commit_callbacks):
+    made = services.package_create(upload=h5p_file(GREETING), course=course, enqueue=False)
     H5PPackage.objects.filter(pk=made.pk).update(
         status=Status.FAILED, errors=[{"code": "import_error", "message": "x", "path": None}]
     )
@@ -289,10 +306,12 @@ def test_retry_from_the_status_page(client, teacher, django_capture_on_commit_ca
     assert (made.status, made.errors) == (Status.READY, [])
 
 
-def test_the_chooser_offers_only_ready_packages(client, teacher):
-    ready = services.package_create(upload=h5p_file(GREETING), title="آماده", enqueue=False)
+def test_the_chooser_offers_only_ready_packages(client, teacher, course):
+    ready = services.package_create(
+        upload=h5p_file(GREETING), title="آماده", course=course, enqueue=False
+    )
     services.package_import(ready.pk)
-    services.package_create(upload=h5p_file(GREETING), title="در صف", enqueue=False)
+    services.package_create(upload=h5p_file(GREETING), title="در صف", course=course, enqueue=False)
     client.force_login(teacher)
     chooser = H5PPackage.snippet_viewset.chooser_viewset
     response = client.get(reverse(chooser.get_url_name("choose")))

@@ -752,6 +752,77 @@ def test_library_json_dependency_list_checked(tmp_path):
     assert_refused(report, "library_json_field", LIBRARY_JSON, "preloadedDependencies[0]")
 
 
+@pytest.mark.parametrize("field", ["preloadedJs", "preloadedCss"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../../../etc/passwd",
+        "../H5P.Other-1.0/other.js",
+        "/etc/passwd",
+        "js/../../escape.js",
+        "./hello.js",
+        "js//hello.js",
+        "C:/Windows/win.ini",
+        "js\\hello.js",
+        "hello.js\x00.png",
+    ],
+)
+def test_library_file_paths_must_stay_in_the_library_folder(tmp_path, field, path):
+    data = library_json(**{field: [{"path": "hello.js"}, {"path": path}]})
+    report = check(package(tmp_path / "bad.h5p", replace={LIBRARY_JSON: dumps(data)}))
+    assert_refused(report, "library_file_outside", LIBRARY_JSON, "H5P.Hello 1.0.3")
+    (problem,) = [p for p in report.problems if p.code == "library_file_outside"]
+    assert field in problem.message and LIBRARY_FOLDER in problem.message
+    assert validation._printable(path) in problem.message  # names the path, escaped
+
+
+@pytest.mark.parametrize("field", ["preloadedJs", "preloadedCss"])
+def test_library_file_paths_must_exist_in_the_package(tmp_path, field):
+    data = library_json(**{field: [{"path": "missing/app.js"}]})
+    report = check(package(tmp_path / "bad.h5p", replace={LIBRARY_JSON: dumps(data)}))
+    assert_refused(report, "library_file_missing", LIBRARY_JSON, "missing/app.js")
+    # An ignored file (hidden, "_" prefix) is not unpacked, so it does not count either.
+    data = library_json(preloadedJs=[{"path": "_hidden.js"}])
+    report = check(
+        package(
+            tmp_path / "hidden.h5p",
+            replace={LIBRARY_JSON: dumps(data)},
+            extra=[(f"{LIBRARY_FOLDER}/_hidden.js", b"x")],
+        )
+    )
+    assert_refused(report, "library_file_missing", LIBRARY_JSON, "_hidden.js")
+
+
+@pytest.mark.parametrize("value", ["hello.js", {"path": ""}, [{"file": "hello.js"}]])
+def test_library_file_lists_are_checked(tmp_path, value):
+    items = [value] if isinstance(value, dict) else value
+    data = library_json(preloadedJs=items)
+    report = check(package(tmp_path / "bad.h5p", replace={LIBRARY_JSON: dumps(data)}))
+    assert_refused(report, "library_json_field", LIBRARY_JSON, "preloadedJs")
+
+
+def test_library_files_in_subfolders_are_fine(tmp_path):
+    data = library_json(
+        preloadedJs=[{"path": "js/app.js"}], preloadedCss=[{"path": "styles/app.css"}]
+    )
+    path = package(
+        tmp_path / "ok.h5p",
+        replace={LIBRARY_JSON: dumps(data)},
+        extra=[(f"{LIBRARY_FOLDER}/js/app.js", b"x"), (f"{LIBRARY_FOLDER}/styles/app.css", b"x")],
+    )
+    report = check(path)
+    assert report.ok, report.problems
+
+
+def test_library_file_message_is_translated(tmp_path):
+    data = library_json(preloadedJs=[{"path": "../../../../etc/passwd"}])
+    path = package(tmp_path / "bad.h5p", replace={LIBRARY_JSON: dumps(data)})
+    with translation.override("fa"):
+        persian = check(path).problems[0].message
+    english = check(path).problems[0].message
+    assert persian != english and "../../../../etc/passwd" in persian
+
+
 # --- Dependencies ----------------------------------------------------------------------------
 
 OTHER = {"machineName": "H5P.Other", "majorVersion": "2", "minorVersion": "3"}

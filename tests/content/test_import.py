@@ -16,6 +16,7 @@ from content.h5p.limits import Limits
 from content.h5p.validation import LibraryRef, is_ignored, validate_package
 from content.management.commands import h5p_validate
 from content.models import H5PLibrary, H5PPackage
+from tests.builders import build_course
 from tests.content import hostile
 from tests.content.hostile import LIBRARY_FOLDER, MB, dumps, h5p_json, package
 
@@ -219,8 +220,11 @@ def test_hostile_package_is_refused_and_nothing_is_written(media, tmp_path, case
     for error in package_.errors:
         assert set(error) == {"code", "message", "path"}
         assert error["message"]
-    # Nothing but the upload itself: no content folder, no library, no work folder.
-    assert stored(media) == {"h5p", "h5p/uploads", package_.upload.name}
+    # Nothing at all: the refused upload is deleted too; no content folder, no library, no
+    # work folder (empty folders at most).
+    assert stored_files(media) == set()
+    assert stored(media) <= {"h5p", "h5p/uploads", "h5p/tmp"}
+    assert package_.upload.name == "" == H5PPackage.objects.get(pk=package_.pk).upload.name
     assert not H5PLibrary.objects.exists()
     assert package_.libraries.count() == 0
 
@@ -295,7 +299,7 @@ def test_damaged_entry_found_while_unpacking_leaves_nothing(media, monkeypatch, 
     assert package_.status == Status.FAILED
     assert codes(package_) == {"corrupt_entry"}
     assert package_.errors[0]["path"] == "content/part30.txt"
-    assert stored(media) == {"h5p", "h5p/uploads", package_.upload.name, "h5p/tmp"}
+    assert stored(media) == {"h5p", "h5p/uploads", "h5p/tmp"}  # the refused upload is gone
     assert no_work_dirs(media)
     assert not H5PLibrary.objects.exists()
 
@@ -429,13 +433,14 @@ def test_replacing_a_failed_package_imports_the_new_file(
 ):
     package_ = imported(package(tmp_path / "bad.h5p", drop=["content/content.json"]))
     assert package_.status == Status.FAILED
-    old_upload = package_.upload.name
+    assert package_.upload.name == ""  # the refused file was deleted at once
+    assert stored_files(media) == set()
     with GREETING.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
         services.package_replace(package_, File(handle, name="good.h5p"), title="Card")
     package_.refresh_from_db()
     assert package_.status == Status.READY
     assert (package_.title, package_.errors) == ("Card", [])
-    assert not default_storage.exists(old_upload)
+    assert default_storage.exists(package_.upload.name)
 
 
 def test_no_replacement_while_an_import_runs(media):
@@ -494,6 +499,17 @@ def test_import_command(media, tmp_path):
 
     code, out, _err = run_import(str(GREETING), "--title", "کارت تبریک")
     assert code == 0 and "Imported “کارت تبریک” (H5P.GreetingCard 1.0)" in out
+    assert package_.course is None  # without --course: shared by every course
+
+
+def test_import_command_puts_the_package_in_a_course(media, site_tree):
+    course = build_course(slug="cli-course", lessons=0).course
+    code, _out, err = run_import(str(GREETING), "--course", str(course.pk))
+    assert (code, err) == (0, "")
+    assert H5PPackage.objects.get().course == course
+    code, _out, err = run_import(str(GREETING), "--course", "999999")
+    assert code == 1 and "No such course: 999999" in err
+    assert H5PPackage.objects.count() == 1
 
 
 def test_import_command_refuses_bad_packages(media, tmp_path, django_capture_on_commit_callbacks):

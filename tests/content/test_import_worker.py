@@ -12,35 +12,30 @@ is not, these tests fail, they are not skipped.
 
 import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
-import uuid
 import zipfile
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-import redis
-from celery import Celery
 from django.core.files import File
-from django.db import connection
 
 from content import services
 from content.h5p.validation import is_ignored
 from content.models import H5PLibrary, H5PPackage
-from tests.conftest import ROOT, clean_env
+from tests.celery_worker import CeleryWorkers, require_redis
 from tests.content import hostile
 
-# Redis database 9 belongs to these tests (12: tests/core/test_celery_worker.py; 13, 14:
-# tests/core/test_health.py).
+# Redis database 9 belongs to these tests (the others: tests/celery_worker.py).
 REDIS = "redis://127.0.0.1:6379/9"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "h5p"
 MULTICHOICE = FIXTURES / "multichoice.h5p"
 Status = H5PPackage.Status
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.sqlite,
+]
 
 # Runs ``celery`` after setting what the test settings cannot take from the environment.
 WORKER_BOOTSTRAP = """
@@ -65,51 +60,6 @@ sys.exit(main())
 
 
 @pytest.fixture
-def redis_up():
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except redis.exceptions.RedisError as error:
-        pytest.fail(
-            f"Redis is not answering at {REDIS} ({error}). This test needs a real broker: "
-            "start Redis with scripts/services.sh (make test and .ci/run do).",
-            pytrace=False,
-        )
-
-
-@pytest.fixture
-def shared_database(transactional_db, tmp_path):
-    """A DATABASE_URL for the worker that reaches the database this test uses."""
-    settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = quote(settings_dict["USER"] or "", safe="")
-        password = quote(settings_dict["PASSWORD"] or "", safe="")
-        credentials = f"{user}:{password}@" if user else ""
-        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
-        yield f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
-        return
-    assert connection.vendor == "sqlite", connection.vendor
-    if not connection.is_in_memory_db():
-        yield f"sqlite:///{settings_dict['NAME']}"
-        return
-    # Copy the in-memory test database to a file and use the file here too, for this test.
-    path = tmp_path / "shared.sqlite3"
-    connection.ensure_connection()
-    memory = connection.connection
-    copy = sqlite3.connect(path)
-    memory.backup(copy)
-    copy.close()
-    memory_name = settings_dict["NAME"]
-    connection.connection = None  # kept open (closing it would drop the in-memory database)
-    settings_dict["NAME"] = str(path)
-    try:
-        yield f"sqlite:///{path}"
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.connection = memory
-
-
-@pytest.fixture
 def media(settings, tmp_path) -> Path:
     root = tmp_path / "media"
     root.mkdir()
@@ -117,97 +67,31 @@ def media(settings, tmp_path) -> Path:
     return root
 
 
-class Workers:
-    """Starts Celery workers on a queue of this test's own and sends imports to them."""
-
-    def __init__(self, database_url: str, media: Path, logs: Path):
-        self.database_url, self.media, self.logs = database_url, media, logs
-        self.queue = f"savad-h5p-test-{uuid.uuid4().hex[:8]}"
-        self.client = Celery("savad-h5p-test-client", broker=REDIS, backend=REDIS)
-        self.processes: list[subprocess.Popen] = []
-        self.sent = []
-
-    def start(self, **env) -> subprocess.Popen:
-        number = len(self.processes)
-        log = (self.logs / f"worker{number}.log").open("w")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                WORKER_BOOTSTRAP,
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-Q",
-                self.queue,
-                "--loglevel=INFO",
-                "-n",
-                f"{self.queue}-{number}@%h",
-            ],
-            cwd=ROOT,
-            env=clean_env(
-                DJANGO_SETTINGS_MODULE="lms.settings.test",
-                DATABASE_URL=self.database_url,
-                CELERY_BROKER_URL=REDIS,
-                CELERY_RESULT_BACKEND=REDIS,
-                SAVAD_TEST_MEDIA_ROOT=str(self.media),
-                **env,
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, to kill it whole
-        )
-        log.close()
-        self.processes.append(process)
-        return process
-
-    def send(self, package_id: int, **kwargs) -> None:
-        """Stands in for ``services.enqueue_import``: the real queue, not eager Celery."""
-        self.sent.append(
-            self.client.send_task(
-                "content.tasks.import_package",
-                args=[package_id],
-                kwargs=kwargs,
-                queue=self.queue,
-            )
-        )
-
-    def log_tail(self) -> str:
-        parts = []
-        for path in sorted(self.logs.glob("worker*.log")):
-            parts.append(f"--- {path.name}\n" + path.read_text(errors="replace")[-4000:])
-        return "\n".join(parts)
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
-        self.client.close()
-
-
 @pytest.fixture
-def workers(redis_up, shared_database, media, tmp_path, monkeypatch):
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    running = Workers(shared_database, media, logs)
-    monkeypatch.setattr(services, "enqueue_import", running.send)
+def workers(shared_database, media, tmp_path, monkeypatch):
+    require_redis(REDIS)
+    running = CeleryWorkers(
+        redis_url=REDIS,
+        name="savad-h5p-test",
+        logs=tmp_path / "logs",
+        env={"DATABASE_URL": shared_database, "SAVAD_TEST_MEDIA_ROOT": str(media)},
+        bootstrap=WORKER_BOOTSTRAP,
+    )
+    # Stands in for ``services.enqueue_import``: the real queue, not eager Celery.
+    monkeypatch.setattr(
+        services,
+        "enqueue_import",
+        lambda package_id, **kwargs: running.send(
+            "content.tasks.import_package", package_id, **kwargs
+        ),
+    )
     try:
         yield running
     finally:
         running.stop()
 
 
-def wait_for(check, *, seconds: float, what: str, workers: Workers):
+def wait_for(check, *, seconds: float, what: str, workers: CeleryWorkers):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = check()

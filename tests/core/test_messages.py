@@ -9,6 +9,9 @@ import pytest
 from lms.settings.base import LOCAL_APPS
 from tests.conftest import ROOT, clean_env
 
+# Both tests read one module-scoped makemessages run: keep them in one xdist worker.
+pytestmark = pytest.mark.xdist_group("messages")
+
 SOURCE_DIRS = [*LOCAL_APPS, "lms", "templates", "locale"]
 
 

@@ -1,11 +1,15 @@
 """Each environment variable switches its setting; settings are loaded in a fresh process."""
 
 import json
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import clean_env, run_manage, run_python
+from tests.conftest import ROOT, clean_env, run_manage, run_python
 
 DUMP = (
     "import json; from django.conf import settings as s;"
@@ -102,6 +106,29 @@ def test_check_deploy_is_clean_in_production():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_the_readme_check_deploy_command_is_clean_as_written():
+    """The README's command, run by a shell exactly as printed there."""
+    readme = (ROOT / "README.md").read_text()
+    commands = [line for line in readme.splitlines() if "manage.py check --deploy" in line]
+    assert len(commands) == 1, commands
+    command = commands[0].strip()
+    assert command.startswith("DJANGO_SETTINGS_MODULE=lms.settings.production ")
+    python_dir = str(Path(sys.executable).parent)  # the project's `python` first on PATH
+    env = clean_env(PATH=python_dir + os.pathsep + os.environ.get("PATH", ""))
+    result = subprocess.run(
+        ["bash", "-c", command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in output and "?: (" not in output
 
 
 def test_production_without_secret_key_says_what_is_missing():

@@ -19,7 +19,7 @@ from courses.models import Enrolment
 from tests.builders import BuiltCourse, build_course
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 LESSON_TEXT = "متن درس 1"
 # courses/templates/courses/activity_locked.html, translated in locale/fa/LC_MESSAGES/django.po
@@ -144,8 +144,9 @@ class World:
         raise AssertionError(name)
 
 
-@pytest.fixture
-def world(site_tree) -> World:
+@pytest.fixture(scope="module")
+def world(module_site_tree) -> World:
+    """Built once: the tests only read it (each test's own changes are rolled back)."""
     this = build_course(slug="this", lessons=2, modules=1, title="دورهٔ این")
     other = build_course(slug="other", lessons=2, title="دورهٔ دیگر")
     teacher_a, teacher_b = UserFactory(), UserFactory()

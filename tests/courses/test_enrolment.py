@@ -15,7 +15,7 @@ from courses.models import Enrolment, EnrolmentMode, LessonPage
 from courses.selectors import course_syllabus
 from progress.models import ActivityProgress, CourseProgress, Status
 from progress.services import record_completion
-from tests.builders import BuiltCourse, build_course, publish
+from tests.builders import BuiltCourse, build_course, publish, refetched
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,14 @@ def unused_page_id() -> int:
     return (Page.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
 
 
-@pytest.fixture
-def built(site_tree) -> BuiltCourse:
+@pytest.fixture(scope="module")
+def basics(module_site_tree) -> BuiltCourse:
     return build_course(slug="basics", lessons=3, title="دورهٔ پایه")
+
+
+@pytest.fixture
+def built(basics, db) -> BuiltCourse:
+    return refetched(basics)
 
 
 @pytest.fixture

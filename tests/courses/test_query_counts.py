@@ -28,7 +28,7 @@ HOME_URL = "/fa/"
 
 COURSE_SIZES = [
     pytest.param(10, 0, id="10-lessons"),
-    pytest.param(300, 3, id="300-lessons-in-3-modules"),
+    pytest.param(300, 3, id="300-lessons-in-3-modules", marks=pytest.mark.slow),
 ]
 
 
@@ -93,6 +93,7 @@ def test_catalogue_course_and_lesson_pages_stay_within_ten_queries_when_warm(
     assert syllabus_entries(lesson_page) == lessons
 
 
+@pytest.mark.slow
 def test_course_and_lesson_query_counts_do_not_grow_with_the_number_of_lessons(
     client, learner, django_assert_num_queries
 ):

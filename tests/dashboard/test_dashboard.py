@@ -12,11 +12,11 @@ from courses.selectors import course_syllabus
 from courses.services import enrol
 from progress.services import record_completion, record_visit
 from quizzes import services as quiz_services
-from tests.builders import build_course
+from tests.builders import BuiltCourse, build_course, refetched
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 URL = "/fa/dashboard/"
 QUERY_BUDGET = 11  # session, user, 8 reads of the dashboard, the request's site
@@ -37,10 +37,10 @@ def submit_quiz(user, quiz):
     return quiz_services.attempt_submit(user=user, attempt_id=attempt.pk, answers={})
 
 
-@pytest.fixture
-def learning(client):
+@pytest.fixture(scope="module")
+def module_learning(module_site_tree):
     """A learner with a course in progress (and a quiz attempt), a completed course, and one
-    course not started; another learner in a course of their own."""
+    course not started; another learner in a course of their own. Built once for the module."""
     learner = UserFactory()
     going = with_competences(build_course(slug="going", lessons=2, title="دورهٔ در جریان"), "2.1")
     done = with_competences(
@@ -62,7 +62,6 @@ def learning(client):
     enrol(user=other, course=going.course)
     other_attempt = submit_quiz(other, quiz)
 
-    client.force_login(learner)
     return {
         "learner": learner,
         "other": other,
@@ -73,6 +72,19 @@ def learning(client):
         "attempt": attempt,
         "other_attempt": other_attempt,
     }
+
+
+@pytest.fixture
+def learning(module_learning, client, db):
+    """``module_learning`` read anew for this test, its learner logged in."""
+    fresh = {
+        key: refetched(value)
+        if isinstance(value, BuiltCourse)
+        else type(value).objects.get(pk=value.pk)
+        for key, value in module_learning.items()
+    }
+    client.force_login(fresh["learner"])
+    return fresh
 
 
 def card(html: str, title: str) -> str:

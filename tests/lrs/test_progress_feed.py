@@ -3,6 +3,7 @@
 import pytest
 
 from courses.services import enrol
+from lrs.services import scope_client
 from progress.models import ActivityProgress, CourseProgress, Status
 from tests.builders import build_course
 from tests.factories import UserFactory
@@ -17,6 +18,14 @@ ADL = "http://adlnet.gov/expapi/verbs/"
 @pytest.fixture
 def course(db):
     return build_course(slug="xapi-course", lessons=2)
+
+
+@pytest.fixture(autouse=True)
+def registered(credentials, course):
+    """The test client reports on the course's lessons (statements about others feed nothing)."""
+    client, _secret = credentials
+    iris = [activity_iri(lesson.translation_key) for lesson in course.lessons]
+    return scope_client(key=client.key, add=iris)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from progress.services import (
     refresh_course_totals,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 COURSE = uuid.uuid4()
 KEYS = [uuid.uuid4() for _ in range(4)]

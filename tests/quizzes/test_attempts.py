@@ -15,7 +15,7 @@ from tests.builders import build_course
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, question, standard_questions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture

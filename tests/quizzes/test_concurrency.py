@@ -1,10 +1,9 @@
 """Parallel starts and submits of quiz attempts on PostgreSQL count once and lose nothing."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import translation
 
 from courses.services import enrol
@@ -14,6 +13,7 @@ from quizzes.models import Attempt, Response
 from tests.builders import build_course
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
+from tests.threads import run_in_threads_with_results
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,31 +31,6 @@ ANSWERS = {
     "numerical": ({"text": "۴"}, {"text": "5"}),
     "match": ({"pairs": {"1": 1, "2": 2}}, {"pairs": {"1": 2, "2": 1}}),
 }
-
-
-def run_in_threads(count: int, work) -> tuple[list, list[BaseException]]:
-    """Run ``work(index)`` in ``count`` threads released together; results and errors."""
-    results: list = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def target(index):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                results.append(work(index))
-        except BaseException as error:  # noqa: BLE001 - collected and asserted by the tests
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return results, errors
 
 
 @pytest.fixture
@@ -85,8 +60,10 @@ def test_a_double_submit_counts_once(quiz):
     attempt = services.attempt_start(user=user, quiz=quiz)
     answers = answers_for(attempt, right=5)
 
-    results, errors = run_in_threads(
-        2, lambda _i: services.attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
+    results, errors = run_in_threads_with_results(
+        2,
+        lambda _i: services.attempt_submit(user=user, attempt_id=attempt.pk, answers=answers),
+        language="en",
     )
 
     assert len(results) == 1, errors
@@ -110,8 +87,8 @@ def test_a_double_submit_counts_once(quiz):
 def test_parallel_starts_for_one_learner_make_one_attempt(quiz):
     for _round in range(3):  # each round a new learner, released together
         user = learner(quiz)
-        results, errors = run_in_threads(
-            2, lambda _i, user=user: services.attempt_start(user=user, quiz=quiz)
+        results, errors = run_in_threads_with_results(
+            2, lambda _i, user=user: services.attempt_start(user=user, quiz=quiz), language="en"
         )
 
         assert errors == []
@@ -131,11 +108,12 @@ def test_parallel_submits_of_several_learners_each_keep_their_own_score(quiz):
     attempts = [services.attempt_start(user=user, quiz=quiz) for user in users]
     plans = [answers_for(attempt, right=index % 6) for index, attempt in enumerate(attempts)]
 
-    results, errors = run_in_threads(
+    results, errors = run_in_threads_with_results(
         count,
         lambda i: services.attempt_submit(
             user=users[i], attempt_id=attempts[i].pk, answers=plans[i]
         ),
+        language="en",
     )
 
     assert errors == []

@@ -1,18 +1,15 @@
-import sqlite3
 import time
 from collections import Counter
 from datetime import timedelta
-from urllib.parse import quote
 
 import pytest
-import redis
-from django.db import connection
 from django.db.models import F
 
 from courses.selectors import course_syllabus
 from courses.services import enrol
 from progress.services import record_completion, record_visit
 from tests.builders import build_course
+from tests.celery_worker import require_redis
 from tests.factories import UserFactory
 from tests.xapi.lrs_server import KEY, SECRET, FakeLRS, free_port
 from xapi.models import OutboxStatement
@@ -57,49 +54,7 @@ def learners(db):
 
 @pytest.fixture
 def redis_up():
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except redis.exceptions.RedisError as error:
-        pytest.fail(
-            f"Redis is not answering at {REDIS} ({error}). This test needs a real broker: "
-            "start Redis with scripts/services.sh (make test and .ci/run do).",
-            pytrace=False,
-        )
-
-
-@pytest.fixture
-def shared_database(transactional_db, tmp_path):
-    """A DATABASE_URL for the worker that reaches the database this test uses."""
-    settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = quote(settings_dict["USER"] or "", safe="")
-        password = quote(settings_dict["PASSWORD"] or "", safe="")
-        credentials = f"{user}:{password}@" if user else ""
-        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
-        yield f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
-        return
-    assert connection.vendor == "sqlite", connection.vendor
-    if not connection.is_in_memory_db():
-        yield f"sqlite:///{settings_dict['NAME']}"
-        return
-    path = tmp_path / "shared.sqlite3"
-    connection.ensure_connection()
-    memory = connection.connection
-    copy = sqlite3.connect(path)
-    memory.backup(copy)
-    copy.close()
-    memory_name, options = settings_dict["NAME"], settings_dict["OPTIONS"]
-    connection.connection = None  # kept open: closing it would drop the in-memory database
-    settings_dict["NAME"] = str(path)
-    # Two processes write to one SQLite file: this one's transactions take the write lock when
-    # they begin (waiting for the worker's), never half-way, which SQLite would refuse.
-    settings_dict["OPTIONS"] = {**options, "transaction_mode": "IMMEDIATE", "timeout": 30}
-    try:
-        yield f"sqlite:///{path}"
-    finally:
-        connection.close()
-        settings_dict["NAME"], settings_dict["OPTIONS"] = memory_name, options
-        connection.connection = memory
+    require_redis(REDIS)
 
 
 def time_passes(seconds: float) -> None:

@@ -24,7 +24,7 @@ from xapi import delivery, services
 from xapi.delivery import backoff, claim_batch, deliver_outbox
 from xapi.models import OutboxStatement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def test_an_lrs_that_is_down_loses_nothing_and_gets_everything_once_it_is_back(

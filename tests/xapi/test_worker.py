@@ -8,17 +8,11 @@ process also switches to for the test. Redis must be running (``scripts/services
 is not, the test fails, it is not skipped.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import uuid
 from collections import Counter
 
 import pytest
-from celery import Celery
 
-from tests.conftest import ROOT, clean_env
+from tests.celery_worker import CeleryWorkers
 from tests.factories import UserFactory
 from tests.xapi.conftest import (
     REDIS,
@@ -32,76 +26,29 @@ from tests.xapi.lrs_server import KEY, SECRET
 from xapi import services
 from xapi.models import OutboxStatement
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Worker:
-    """A Celery worker on a queue of this test's own, delivering to the test's LRS."""
-
-    def __init__(self, database_url: str, lrs_url: str, log_path):
-        self.queue = f"savad-xapi-test-{uuid.uuid4().hex[:8]}"
-        self.client = Celery("savad-xapi-test-client", broker=REDIS, backend=REDIS)
-        self.log_path = log_path
-        log = log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-Q",
-                self.queue,
-                "--loglevel=INFO",
-                "-n",
-                f"{self.queue}@%h",
-            ],
-            cwd=ROOT,
-            env=clean_env(
-                DJANGO_SETTINGS_MODULE="lms.settings.test",
-                DATABASE_URL=database_url,
-                CELERY_BROKER_URL=REDIS,
-                CELERY_RESULT_BACKEND=REDIS,
-                XAPI_LRS_URL=lrs_url,
-                XAPI_LRS_KEY=KEY,
-                XAPI_LRS_SECRET=SECRET,
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.sent = 0
-
-    def deliver(self) -> None:
-        """Stands in for ``services._enqueue``: the real queue, not eager Celery."""
-        self.client.send_task("xapi.tasks.deliver_outbox", queue=self.queue)
-        self.sent += 1
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.client.close()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.sqlite,
+]
 
 
 @pytest.fixture
 def worker(redis_up, shared_database, lrs, tmp_path, monkeypatch):
-    running = Worker(shared_database, lrs.url, tmp_path / "worker.log")
-    monkeypatch.setattr(services, "_enqueue", running.deliver)
+    running = CeleryWorkers(
+        redis_url=REDIS,
+        name="savad-xapi-test",
+        logs=tmp_path / "logs",
+        env={
+            "DATABASE_URL": shared_database,
+            "XAPI_LRS_URL": lrs.url,
+            "XAPI_LRS_KEY": KEY,
+            "XAPI_LRS_SECRET": SECRET,
+        },
+    )
+    running.start()
+    # Stands in for ``services._enqueue``: the real queue, not eager Celery.
+    monkeypatch.setattr(services, "_enqueue", lambda: running.send("xapi.tasks.deliver_outbox"))
     try:
         yield running
     finally:
@@ -125,7 +72,7 @@ def test_a_worker_delivers_everything_once_in_order_after_the_lrs_comes_back(
         learner_journey(user, built, lessons=2)
     total = OutboxStatement.objects.count()
     assert total == 3 * 7  # registered, and launched, completed, progressed for 2 lessons
-    assert worker.sent >= 3  # deliveries were queued as the events committed
+    assert len(worker.sent) >= 3  # deliveries were queued as the events committed
     wait_for(heads_tried, seconds=120, what="the worker to try the LRS", log=worker.log_tail)
     assert not OutboxStatement.objects.filter(sent_at__isnull=False).exists()
     assert OutboxStatement.objects.count() == total
@@ -136,7 +83,7 @@ def test_a_worker_delivers_everything_once_in_order_after_the_lrs_comes_back(
     # sends everything.
     lrs.start()
     time_passes(3600)
-    worker.deliver()
+    worker.send("xapi.tasks.deliver_outbox")
     wait_for(
         lambda: not OutboxStatement.objects.filter(sent_at__isnull=True).exists(),
         seconds=120,

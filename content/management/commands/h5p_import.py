@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from content import services
 from content.models import H5PPackage
+from courses.models import CoursePage
 
 
 class Command(BaseCommand):
@@ -20,15 +21,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path of the .h5p file.")
         parser.add_argument("--title", default="", help="Title (default: the package's own).")
+        parser.add_argument(
+            "--course",
+            type=int,
+            default=None,
+            help="Id of the course page the package belongs to (default: shared by every course).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             self.stderr.write(_("No such file: %(path)s") % {"path": path})
             raise SystemExit(1)
+        course = None
+        if options["course"] is not None:
+            course = CoursePage.objects.filter(pk=options["course"]).first()
+            if course is None:
+                self.stderr.write(_("No such course: %(id)s") % {"id": options["course"]})
+                raise SystemExit(1)
         with path.open("rb") as handle:
             package = services.package_create(
-                upload=File(handle, name=path.name), title=options["title"], enqueue=False
+                upload=File(handle, name=path.name),
+                title=options["title"],
+                course=course,
+                enqueue=False,
             )
         package = services.package_import(package.pk)
         if package.status == H5PPackage.Status.READY:

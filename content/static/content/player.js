@@ -1,47 +1,49 @@
-// Savad's H5P frame: start h5p-standalone, send the learner's xAPI statements to the server,
-// and tell the lesson page how tall the exercise is.
+// Savad's H5P frame. It runs sandboxed in an opaque origin: it has no cookies, no storage and
+// no access to the page around it. It starts h5p-standalone and hands the page the learner's
+// xAPI statements and its height by postMessage; the page posts the statements to the server.
 (function () {
   "use strict";
+
+  // An opaque origin throws on localStorage/sessionStorage; H5P core uses them for its
+  // clipboard and actor id. Give it storage that lives as long as the frame.
+  function memoryStorage() {
+    var items = Object.create(null);
+    return {
+      get length() { return Object.keys(items).length; },
+      key: function (i) { var keys = Object.keys(items); return i < keys.length ? keys[i] : null; },
+      getItem: function (k) { k = String(k); return k in items ? items[k] : null; },
+      setItem: function (k, v) { items[String(k)] = String(v); },
+      removeItem: function (k) { delete items[String(k)]; },
+      clear: function () { items = Object.create(null); }
+    };
+  }
+  ["localStorage", "sessionStorage"].forEach(function (name) {
+    try {
+      if (window[name]) return;
+    } catch (e) { /* SecurityError: sandboxed */ }
+    try {
+      Object.defineProperty(window, name, { value: memoryStorage(), configurable: true });
+    } catch (e) { /* left as it is */ }
+  });
+
   var container = document.getElementById("h5p-container");
   var config = JSON.parse(document.getElementById("h5p-config").textContent);
+  var parentOrigin = container.dataset.parentOrigin;
 
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
-  function send(statement, tries) {
-    if (!container.dataset.xapiUrl) return Promise.resolve();  // a preview records nothing
-    return fetch(container.dataset.xapiUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": container.dataset.csrf },
-      body: JSON.stringify(statement)
-    }).then(function (response) {
-      if (response.status >= 500 && tries > 0) throw new Error("retry");
-      return response.json();
-    }).then(function (body) {
-      window.parent.postMessage({ savadH5P: "result", ok: !!body.ok, progress: body.progress || null }, window.location.origin);
-    }).catch(function () {
-      if (tries > 0) setTimeout(function () { send(statement, tries - 1); }, 2000);
-    });
+  function tell(message) {
+    if (window.parent !== window && parentOrigin) window.parent.postMessage(message, parentOrigin);
   }
 
   function reportHeight() {
-    var height = document.documentElement.scrollHeight;
-    window.parent.postMessage({ savadH5P: "height", height: height }, window.location.origin);
+    tell({ savadH5P: "height", height: document.documentElement.scrollHeight });
   }
 
   new H5PStandalone.H5P(container, config).then(function () {
     H5P.externalDispatcher.on("xAPI", function (event) {
       var statement = event.data.statement;
-      var verb = statement.verb && statement.verb.id || "";
+      var verb = (statement.verb && statement.verb.id) || "";
       if (/\/(attempted|interacted)$/.test(verb)) return;  // noise: only results are sent
-      statement.id = statement.id || newId();
-      send(statement, 3);
+      tell({ savadH5P: "xapi", statement: JSON.parse(JSON.stringify(statement)) });
     });
     reportHeight();
     new ResizeObserver(reportHeight).observe(document.body);

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0003_completion_rule'),
+        ('content', '0004_package_owner_course_and_library_upgrades'),
     ]
 
     operations = [

@@ -1,0 +1,85 @@
+"""Hostile JSON sent to the H5P player's xAPI endpoint is a 400, never a 500 (PostgreSQL)."""
+
+import json
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from content.models import H5PActivityPage, H5PResult
+from content.results import LOCAL_ID, player_content_id
+from courses.services import enrol
+from progress.models import ActivityProgress
+from tests.builders import build_course, publish
+from tests.content.installed import install
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(client):
+    """An enrolled learner has opened an H5P activity; its player's xAPI URL."""
+    built = build_course(slug="hostile-h5p", lessons=1)
+    package = install("multichoice.h5p")
+    page = H5PActivityPage(title="تمرین", slug="exercise", package=package)
+    built.course.add_child(instance=page)
+    publish(page)
+    learner = UserFactory()
+    enrol(user=learner, course=built.course)
+    client.force_login(learner)
+    assert client.get(page.url).status_code == 200
+    played = client.get(reverse("h5p:play", args=[page.pk, package.uuid])).content.decode()
+    xapi_url = re.search(r'data-xapi-url="([^"]+)"', played).group(1)
+    return package, page, learner, xapi_url
+
+
+def statement(package) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"mbox": "mailto:learner@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {
+            "id": "http://testserver/exercise",
+            "definition": {"extensions": {LOCAL_ID: player_content_id(package)}},
+        },
+        "result": {"score": {"min": 0, "max": 1, "raw": 1}, "completion": True},
+    }
+
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+def spliced(package, raw_value: str, where: str = "extension") -> str:
+    """A statement the player would accept, with ``raw_value`` as a score or an extension."""
+    body = statement(package)
+    if where == "score":
+        body["result"]["score"]["raw"] = "PLACEHOLDER"
+    else:
+        body["result"]["extensions"] = {"https://example.org/x": "PLACEHOLDER"}
+    return json.dumps(body).replace('"PLACEHOLDER"', raw_value)
+
+
+CASES = {
+    "deep nesting": (lambda package: DEEP, "nested at most"),
+    "deep nesting in a statement": (lambda package: spliced(package, DEEP), "nested at most"),
+    "a 400-digit score": (lambda package: spliced(package, "7" * 400, "score"), "at most 20"),
+    "1e400": (lambda package: spliced(package, "1e400"), "too large"),
+    "NUL in a string": (lambda package: spliced(package, '"a\\u0000b"'), "NUL"),
+    "NUL in a key": (lambda package: spliced(package, '{"k\\u0000": 1}'), "NUL"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_json_from_the_player_is_a_400(client, opened, case):
+    package, page, learner, xapi_url = opened
+    make_body, message = CASES[case]
+    response = client.post(
+        xapi_url, make_body(package), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["ok"] is False and message in response.json()["error"]
+    assert not H5PResult.objects.exists()
+    progress = ActivityProgress.objects.get(user=learner, activity_key=page.translation_key)
+    assert progress.attempts == 0
