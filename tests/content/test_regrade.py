@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
@@ -53,7 +54,9 @@ class Learner:
         self.client = client
         client.force_login(self.user)
         assert client.get(self.page.url).status_code == 200  # opened
-        token = issue_token(user=self.user, page=self.page, package=package)
+        request = RequestFactory().get(self.page.url)
+        request.user = self.user
+        token = issue_token(request=request, page=self.page, package=package)
         self.url = reverse("h5p:xapi", args=[token])
 
     def post(self, response=None, *, verb="answered", result=None, sub=None, library=None):
