@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.models import ActivityPage
+from progress.models import ScoreSource
 
 from .page_forms import H5PPageForm
 
@@ -205,6 +206,16 @@ class H5PResult(models.Model):
     score_scaled = models.FloatField(_("scaled score"), null=True, blank=True)
     success = models.BooleanField(_("success"), null=True)
     completion = models.BooleanField(_("completion"), null=True)
+    graded_by = models.CharField(
+        _("score graded by"),
+        max_length=16,
+        choices=ScoreSource.choices,
+        default=ScoreSource.SELF_REPORTED,
+        help_text=_(
+            "Server: Savad re-graded the learner's answer from the package's own answers (the "
+            "scores above are the server's). Self-reported: the scores are the browser's own."
+        ),
+    )
     statement = models.JSONField(_("statement"))
     stored_at = models.DateTimeField(_("stored"), auto_now_add=True)
 

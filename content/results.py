@@ -1,24 +1,36 @@
-"""xAPI statements from the H5P player: validated, stored once, fed to the progress core.
+"""xAPI statements from the H5P player: validated, re-graded, stored once, fed to progress.
 
-Scores from H5P are reported by the browser (H5P content grades itself there), so the server
-checks what it can: the statement is about the package this learner was given on this page,
-the learner is enrolled and actually opened the activity, the numbers are sane (clamped to
-0–1), and each statement id is stored once.
+H5P content grades itself in the browser, so the score in a statement is only a claim. The
+server checks what it can: the statement is about the package this learner was given on this
+page, the learner is enrolled and actually opened the activity, and each statement id is
+stored once. Then it grades what it can itself (``content.h5p.grading``): for the common
+question types the learner's ``result.response`` is scored against the answers in the
+package's stored ``content.json``, and a QuestionSet or SingleChoiceSet is the sum of its
+questions answered in this attempt. Such results are stored as ``ScoreSource.SERVER`` with the
+server's numbers. Anything else keeps the browser's numbers (clamped to 0–1) and is stored as
+``ScoreSource.SELF_REPORTED``: it shows as the learner's score but completes a required
+activity only in a course that accepts self-reported scores (``progress.services``).
 """
 
+import json
+import logging
 import math
 import uuid
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
-from progress.models import ActivityProgress
+from progress.models import ActivityProgress, ScoreSource
 from progress.services import record_completion, record_score
 
 from .access import PlayerGrant, activity_for, packages_used_by
+from .h5p import grading
 from .models import H5PActivityPage, H5PPackage, H5PResult
+
+logger = logging.getLogger(__name__)
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 SCORED_VERBS = {"answered", "completed", "passed", "failed", "scored"}
@@ -72,7 +84,10 @@ def _parse(statement) -> dict:
     score = result.get("score") if isinstance(result.get("score"), dict) else {}
     raw, maximum, scaled = _scaled(score)
     success, completion = result.get("success"), result.get("completion")
+    categories = activities.get("category") if isinstance(activities, dict) else None
     return {
+        "response": result.get("response"),
+        "category": categories if isinstance(categories, list) else [],
         "id": statement_id,
         "verb": verb_id.removeprefix(VERB_PREFIX) if verb_id.startswith(VERB_PREFIX) else verb_id,
         "object_id": str(target.get("id", "")),
@@ -110,6 +125,7 @@ def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
         if existing.user_id != grant.user_id or existing.package_id != package.pk:
             raise SavadError(_("This statement id is already used."), status=409)
         return {"stored": False, "duplicate": True}
+    parsed["graded_by"] = _regrade(package, parsed, user_id=grant.user_id, page=page)
     try:
         with transaction.atomic():
             H5PResult.objects.create(
@@ -124,15 +140,91 @@ def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
                 score_scaled=parsed["scaled"],
                 success=parsed["success"],
                 completion=parsed["completion"],
+                graded_by=parsed["graded_by"],
                 statement=statement,
             )
     except IntegrityError:  # the same statement posted twice at once
         return {"stored": False, "duplicate": True}
-    return {"stored": True, "progress": _feed_progress(page, request.user, parsed)}
+    return {
+        "stored": True,
+        "graded_by": parsed["graded_by"],
+        "progress": _feed_progress(page, request.user, parsed),
+    }
+
+
+def package_answers(package: H5PPackage) -> dict | None:
+    """The package's stored ``content/content.json`` (its parameters and right answers)."""
+    try:
+        with default_storage.open(f"{package.content_dir}/content/content.json", "rb") as handle:
+            content = json.loads(handle.read().decode("utf-8-sig"))
+    except (OSError, ValueError) as error:
+        logger.warning("H5P package %s: content.json unreadable (%s)", package.uuid, error)
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def _regrade(package: H5PPackage, parsed: dict, *, user_id: int, page) -> str:
+    """Grade the statement on the server if possible; put the server's numbers in ``parsed``.
+
+    Returns the ``ScoreSource``. Only scored statements are graded; their claimed score,
+    success and ``correctResponsesPattern`` are ignored.
+    """
+    if parsed["verb"] not in SCORED_VERBS or not grading.is_gradable(package.main_library):
+        return ScoreSource.SELF_REPORTED
+    content = package_answers(package)
+    if content is None:
+        return ScoreSource.SELF_REPORTED
+    claimed = grading.library_from_category(parsed["category"])
+    try:
+        if parsed["sub_content_id"]:
+            member = grading.member_of(content, package.main_library, parsed["sub_content_id"])
+            if member is None:
+                raise grading.Ungradable("unknown sub-content")
+            library = grading.machine_name(member.library)
+            if claimed and library != grading.SINGLE_CHOICE and claimed != library:
+                raise grading.Ungradable("the statement names another library")
+            grade = grading.grade_response(member.library, member.params, parsed["response"])
+        else:
+            library = grading.machine_name(package.main_library)
+            if claimed and claimed != library:
+                raise grading.Ungradable("the statement names another library")
+            if library in grading.SETS:
+                answered = _answered_in_attempt(package, user_id, page.translation_key)
+                grade = grading.grade_set(library, content, answered)
+            else:
+                grade = grading.grade_response(library, content, parsed["response"])
+    except grading.Ungradable as reason:
+        logger.info("H5P statement %s self-reported: %s", parsed["id"], reason)
+        return ScoreSource.SELF_REPORTED
+    parsed.update(
+        raw=grade.raw, max=grade.max, scaled=min(1.0, grade.scaled), success=grade.success
+    )
+    return ScoreSource.SERVER
+
+
+def _answered_in_attempt(package, user_id: int, activity_key) -> dict[str, grading.Grade]:
+    """Server grades of the set's questions since its last scored top-level statement."""
+    results = H5PResult.objects.filter(user_id=user_id, package=package, activity_key=activity_key)
+    last = (
+        results.filter(sub_content_id="", verb__in=SCORED_VERBS, score_scaled__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    rows = (
+        results.filter(pk__gt=last or 0, graded_by=ScoreSource.SERVER)
+        .exclude(sub_content_id="")
+        .order_by("pk")
+        .values_list("sub_content_id", "score_raw", "score_max")
+    )
+    return {sub: grading.Grade(raw, maximum) for sub, raw, maximum in rows}
 
 
 def _feed_progress(page, user, parsed: dict) -> str | None:
-    """Top-level results of an H5P activity page become its score (lessons keep their own)."""
+    """Top-level results of an H5P activity page become its score (lessons keep their own).
+
+    A completion without a score never passes a page with a pass mark or a minimum score.
+    """
     if not isinstance(page, H5PActivityPage) or not parsed["top_level"]:
         return None
     activity = page.activity_ref(_syllabus(page))
@@ -141,10 +233,17 @@ def _feed_progress(page, user, parsed: dict) -> str | None:
         if page.pass_mark is not None:
             passed = Decimal(str(parsed["scaled"])) * 100 >= page.pass_mark
         return record_score(
-            user=user, activity=activity, score=parsed["scaled"], passed=passed
+            user=user,
+            activity=activity,
+            score=parsed["scaled"],
+            passed=passed,
+            source=parsed["graded_by"],
         ).status
-    if parsed["completion"]:
-        return record_completion(user=user, activity=activity).status
+    scored_page = page.pass_mark is not None or page.completion_min_score is not None
+    if parsed["completion"] and not scored_page:
+        return record_completion(
+            user=user, activity=activity, source=ScoreSource.SELF_REPORTED
+        ).status
     return None
 
 

@@ -9,12 +9,20 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .admin_views import H5PPackageViewSet
-from .models import H5PPackage
+from .models import H5PPackage, H5PResult
+from .results_admin import H5PResultViewSet, ViewOnlyPolicy
 from .roles import H5PPackagePolicy
 
 # Registered before the snippet so the admin never falls back to the model-wide policy.
 register_permission_policy(H5PPackage, H5PPackagePolicy(H5PPackage))
 register_snippet(H5PPackageViewSet)
+# Registered before the viewset: results are read-only in the admin.
+register_permission_policy(H5PResult, ViewOnlyPolicy(H5PResult))
+
+
+@hooks.register("register_admin_viewset")
+def register_h5p_results_viewset():
+    return H5PResultViewSet()
 
 
 class AdministratorMenuItem(MenuItem):
@@ -61,6 +69,7 @@ def h5p_data(user) -> dict:
                 "score_raw": r.score_raw,
                 "score_max": r.score_max,
                 "score_scaled": r.score_scaled,
+                "graded_by": r.graded_by,
                 "success": r.success,
                 "completion": r.completion,
                 "stored_at": r.stored_at,

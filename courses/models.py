@@ -102,6 +102,17 @@ class CoursePage(SavadPage):
     enrolment_mode = models.CharField(
         _("enrolment"), max_length=16, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
     )
+    accept_self_reported_scores = models.BooleanField(
+        _("accept self-reported scores"),
+        default=False,
+        help_text=_(
+            "Off (recommended): a required interactive exercise counts towards completing the "
+            "course, and its certificate, only when Savad re-graded the answer on the server. "
+            "On: scores the learner's browser reports for itself also count. A learner who "
+            "knows how can send any score, so switch this on only for practice courses whose "
+            "certificate does not need to prove anything."
+        ),
+    )
     editors_group = models.ForeignKey(
         Group,
         verbose_name=_("editors group"),
@@ -126,6 +137,12 @@ class CoursePage(SavadPage):
         ),
         FieldPanel("prerequisites"),
         FieldPanel("competences"),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [FieldPanel("accept_self_reported_scores")], heading=_("Course completion")
+        ),
+        *Page.settings_panels,
     ]
     search_fields = [
         *Page.search_fields,
@@ -286,6 +303,7 @@ class ActivityPage(SavadPage):
             course_key=self.course.translation_key,
             course_activity_keys=syllabus.required_keys,
             min_scores=syllabus.min_scores,
+            accept_self_reported=syllabus.accept_self_reported,
         )
 
 

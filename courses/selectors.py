@@ -5,7 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
@@ -50,13 +50,15 @@ class Syllabus:
 
     ``required_keys`` are the activities that must be done to complete the course (all of
     them when the teacher marked none as required); ``min_scores`` the scores (0–1) some of
-    them need to count.
+    them need to count; ``accept_self_reported`` whether results the learner's browser
+    reported itself (H5P scores the server could not re-grade) count too.
     """
 
     items: list[SyllabusItem]
     activities: list[Page]
     required_keys: frozenset[UUID] = frozenset()
     min_scores: dict[UUID, Decimal] = field(default_factory=dict)
+    accept_self_reported: bool = False
 
     @property
     def activity_keys(self) -> frozenset[UUID]:
@@ -81,11 +83,13 @@ def course_syllabus(course: Page) -> Syllabus:
 def _build_syllabus(course: Page) -> Syllabus:
     module_type = ContentType.objects.get_for_model(ModulePage)
     activity_types = ContentType.objects.get_for_models(*activity_models()).values()
+    accepts = CoursePage.objects.filter(pk=course.pk).values("accept_self_reported_scores")
     pages = (
         Page.objects.live()
         .descendant_of(course)
         .filter(content_type__in=[module_type, *activity_types])
         .select_related("locale")
+        .annotate(course_accepts_self_reported=Subquery(accepts[:1]))
         .order_by("path")
     )
     items: list[SyllabusItem] = []
@@ -105,7 +109,12 @@ def _build_syllabus(course: Page) -> Syllabus:
             items.append(item)
     required, min_scores = _completion_rule(activities)
     return Syllabus(
-        items=items, activities=activities, required_keys=required, min_scores=min_scores
+        items=items,
+        activities=activities,
+        required_keys=required,
+        min_scores=min_scores,
+        # the course's setting, read in the same query as its pages
+        accept_self_reported=bool(activities and activities[0].course_accepts_self_reported),
     )
 
 

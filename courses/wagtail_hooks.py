@@ -111,10 +111,18 @@ def enrolment_data(user) -> dict:
 @receiver(page_published)
 @receiver(page_unpublished)
 def reevaluate_course_completion(sender, instance, **kwargs):
-    """A changed activity can change who has completed its course: recount after commit."""
+    """A changed activity can change who has completed its course: recount after commit.
+
+    So can a course published with "accept self-reported scores" on (learners whose
+    self-reported results now count complete it; switching it off takes nothing back).
+    """
     from .models import ActivityPage, CoursePage
     from .tasks import reevaluate_completion
 
+    if isinstance(instance, CoursePage):
+        if instance.accept_self_reported_scores:
+            jobs.enqueue_on_commit(reevaluate_completion, instance.pk)
+        return
     if not isinstance(instance, ActivityPage):
         return
     course = CoursePage.objects.ancestor_of(instance).only("pk").first()

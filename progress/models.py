@@ -14,6 +14,13 @@ class Status(models.TextChoices):
 DONE_STATUSES = (Status.COMPLETED, Status.PASSED)
 
 
+class ScoreSource(models.TextChoices):
+    """Who decided a score: Savad's server (a quiz, a re-graded H5P answer) or the browser."""
+
+    SERVER = "server", _("Graded by the server")
+    SELF_REPORTED = "self_reported", _("Self-reported by the browser")
+
+
 class ActivityProgress(models.Model):
     """One learner in one activity (a lesson, quiz or H5P page), across its translations.
 
@@ -40,6 +47,17 @@ class ActivityProgress(models.Model):
         null=True,
         blank=True,
         help_text=_("Between 0 and 1."),
+    )
+    score_source = models.CharField(
+        _("score graded by"),
+        max_length=16,
+        choices=ScoreSource.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Self-reported results count towards completing a course only if the course "
+            "accepts self-reported scores."
+        ),
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     time_spent = models.PositiveIntegerField(_("time spent (seconds)"), default=0)

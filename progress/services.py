@@ -6,9 +6,13 @@ row first, so parallel requests for one learner are serialised per course and th
 always recounted from the activity rows inside the same transaction.
 
 The course's completion rule travels with each ``ActivityRef`` (from the course syllabus):
-the required activities and the minimum scores some of them need. A course is completed, once
-and for good, when every required activity is done with its minimum score; the learning-record
-signals of ``progress.signals`` are sent inside the same transaction as the change.
+the required activities, the minimum scores some of them need, and whether the course accepts
+self-reported results. A course is completed, once and for good, when every required activity
+is done with its minimum score by a result the course accepts: a result the browser reported
+itself (``ScoreSource.SELF_REPORTED``, an H5P score the server could not re-grade) still shows
+as the learner's status and score but does not count unless the course accepts self-reported
+scores. The learning-record signals of ``progress.signals`` are sent inside the same
+transaction as the change.
 """
 
 import math
@@ -24,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import signals
-from .models import DONE_STATUSES, ActivityProgress, CourseProgress, Status
+from .models import DONE_STATUSES, ActivityProgress, CourseProgress, ScoreSource, Status
 
 MAX_SECONDS_PER_VISIT = 60 * 60  # a heartbeat never credits more than an hour at once
 DEADLOCK_RETRIES = 3
@@ -35,20 +39,26 @@ class ActivityRef:
     """What the progress core needs to know about an activity.
 
     ``course_activity_keys`` are the translation keys of the activities required to complete
-    the course; ``min_scores`` the score (0–1) some of them need to count as done.
+    the course; ``min_scores`` the score (0–1) some of them need to count as done;
+    ``accept_self_reported`` whether self-reported results count (the course's setting).
     """
 
     activity_key: UUID
     course_key: UUID
     course_activity_keys: frozenset[UUID]
     min_scores: Mapping[UUID, Decimal] = field(default_factory=dict, compare=False)
+    accept_self_reported: bool = field(default=False, compare=False)
 
     def counts(self, row: ActivityProgress | tuple) -> bool:
-        """Whether a progress row (or an ``(activity_key, status, score)`` tuple) is done."""
-        key, status, score = (
-            (row.activity_key, row.status, row.score) if isinstance(row, ActivityProgress) else row
-        )
+        """Whether a progress row (or an ``(activity_key, status, score[, score_source])``
+        tuple) is done by the course's rule."""
+        if isinstance(row, ActivityProgress):
+            row = (row.activity_key, row.status, row.score, row.score_source)
+        key, status, score = row[:3]
+        source = row[3] if len(row) > 3 else ""
         if key not in self.course_activity_keys or status not in DONE_STATUSES:
+            return False
+        if source == ScoreSource.SELF_REPORTED and not self.accept_self_reported:
             return False
         minimum = self.min_scores.get(key)
         return minimum is None or (score is not None and score >= minimum)
@@ -137,25 +147,43 @@ def _first_course_visit(user, activity: ActivityRef, *, now) -> None:
     )
 
 
-def record_completion(*, user, activity: ActivityRef) -> ActivityProgress:
-    """Mark ``activity`` completed (a pass or a completion already recorded stays)."""
-    return _finish(user, activity, score=None, passed=None)
+def record_completion(*, user, activity: ActivityRef, source: str = "") -> ActivityProgress:
+    """Mark ``activity`` completed (a pass or a completion already recorded stays).
+
+    ``source`` ``ScoreSource.SELF_REPORTED`` marks a completion only the browser vouches for
+    (an H5P "completed"); it is kept only if this call is what completes the activity.
+    """
+    return _finish(user, activity, score=None, passed=None, source=source)
 
 
 def record_score(
-    *, user, activity: ActivityRef, score: float | Decimal, passed: bool | None = None
+    *,
+    user,
+    activity: ActivityRef,
+    score: float | Decimal,
+    passed: bool | None = None,
+    source: str = ScoreSource.SERVER,
 ) -> ActivityProgress:
-    """Record a graded attempt: ``score`` between 0 and 1; ``passed`` None means no pass mark."""
+    """Record a graded attempt: ``score`` between 0 and 1; ``passed`` None means no pass mark.
+
+    ``source`` says who graded it: the server (quizzes, re-graded H5P answers) or the browser
+    (``ScoreSource.SELF_REPORTED``: shown to the learner, counted only where the course
+    accepts self-reported scores).
+    """
     if score is None or not math.isfinite(float(score)) or not 0 <= float(score) <= 1:
         raise ProgressError(f"score must be between 0 and 1, not {score!r}")
-    return _finish(user, activity, score=score, passed=passed)
+    if source not in ScoreSource.values:
+        raise ProgressError(f"unknown score source {source!r}")
+    return _finish(user, activity, score=score, passed=passed, source=source)
 
 
-def _finish(user, activity: ActivityRef, *, score, passed: bool | None) -> ActivityProgress:
+def _finish(
+    user, activity: ActivityRef, *, score, passed: bool | None, source: str
+) -> ActivityProgress:
     """Write a completion or score; a deadlock (possible under heavy contention) is retried."""
     for attempt in range(DEADLOCK_RETRIES):
         try:
-            return _finish_once(user, activity, score=score, passed=passed)
+            return _finish_once(user, activity, score=score, passed=passed, source=source)
         except OperationalError as error:
             retry = _is_deadlock(error) and not transaction.get_connection().in_atomic_block
             if not retry or attempt == DEADLOCK_RETRIES - 1:
@@ -169,7 +197,9 @@ def _is_deadlock(error: OperationalError) -> bool:
     return code in ("40P01", "40001")  # deadlock detected, serialization failure
 
 
-def _finish_once(user, activity: ActivityRef, *, score, passed: bool | None) -> ActivityProgress:
+def _finish_once(
+    user, activity: ActivityRef, *, score, passed: bool | None, source: str
+) -> ActivityProgress:
     now = timezone.now()
     with transaction.atomic():
         summary = _locked_summary(user, activity)
@@ -183,8 +213,10 @@ def _finish_once(user, activity: ActivityRef, *, score, passed: bool | None) -> 
         if score is None:
             if progress.status not in DONE_STATUSES:
                 progress.status = Status.COMPLETED
+                progress.score_source = source
         else:
             progress.attempts += 1
+            progress.score_source = source
             progress.score = Decimal(str(score)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
             progress.status = {True: Status.PASSED, False: Status.FAILED}.get(
                 passed, Status.COMPLETED
@@ -221,9 +253,12 @@ def _done_count(user_id: int, activity: ActivityRef) -> int:
         user_id=user_id,
         activity_key__in=list(activity.course_activity_keys),
         status__in=DONE_STATUSES,
-    ).values_list("activity_key", "status", "score")
+    )
+    if not activity.accept_self_reported:
+        rows = rows.exclude(score_source=ScoreSource.SELF_REPORTED)
     if not activity.min_scores:
         return rows.count()
+    rows = rows.values_list("activity_key", "status", "score", "score_source")
     return sum(1 for row in rows if activity.counts(row))
 
 

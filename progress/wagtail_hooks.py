@@ -27,6 +27,7 @@ def progress_data(user) -> dict:
                 "activity": titles.get(row.activity_key, ""),
                 "status": row.status,
                 "score": row.score,
+                "score_source": row.score_source,
                 "attempts": row.attempts,
                 "time_spent_seconds": row.time_spent,
                 "first_seen_at": row.first_seen_at,
