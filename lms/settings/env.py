@@ -85,6 +85,9 @@ def search_backends_from_env() -> dict:
     }
 
 
+SITE_URL_VARIABLES = ("SITE_URL", "WAGTAILADMIN_BASE_URL")
+
+
 def content_origin_from_env() -> str:
     """``H5P_CONTENT_ORIGIN`` as ``scheme://host[:port]`` (no path), or "" when unset."""
     value = env.str("H5P_CONTENT_ORIGIN", default="").strip().rstrip("/")
@@ -107,6 +110,17 @@ def content_origin_from_env() -> str:
         raise ImproperlyConfigured(
             "H5P_CONTENT_ORIGIN must be an origin without a path, for example "
             "https://h5p.savad.example."
+        )
+    site_hosts = {
+        host.lower()
+        for host in env.list("ALLOWED_HOSTS", default=[])
+        + [urlsplit(env.str(name, default="")).hostname or "" for name in SITE_URL_VARIABLES]
+    }
+    if parts.hostname.lower() in site_hosts:
+        # Cookies ignore ports: on a site host (any port) the content would get the session.
+        raise ImproperlyConfigured(
+            "H5P_CONTENT_ORIGIN must be on a host name of its own, not one of the site's "
+            f"({parts.hostname}): H5P content must not receive the site's cookies."
         )
     return f"{parts.scheme}://{parts.netloc.lower()}"
 

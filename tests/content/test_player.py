@@ -459,6 +459,21 @@ def test_the_content_origin_setting_is_checked(monkeypatch):
             content_origin_from_env()
 
 
+def test_the_content_origin_must_not_share_a_host_name_with_the_site(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "savad.example,www.savad.example")
+    monkeypatch.setenv("SITE_URL", "https://learn.savad.example")
+    monkeypatch.setenv("H5P_CONTENT_ORIGIN", "https://h5p.savad.example")
+    assert content_origin_from_env() == "https://h5p.savad.example"
+    for same_host in [
+        "https://savad.example:8443",  # another port of a site host: cookies ignore ports
+        "https://WWW.savad.example",
+        "http://learn.savad.example:8001",
+    ]:
+        monkeypatch.setenv("H5P_CONTENT_ORIGIN", same_host)
+        with pytest.raises(ImproperlyConfigured, match="host name of its own"):
+            content_origin_from_env()
+
+
 def test_a_content_origin_joins_the_allowed_hosts_and_the_sites_frame_sources():
     code = (
         "import json; from django.conf import settings as s; print(json.dumps(["
