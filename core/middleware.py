@@ -1,7 +1,9 @@
 """Tells the editor when work they started waits for the task queue (see ``core.jobs``)."""
 
 from django.contrib import messages
+from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.users.models import UserProfile
 
 from . import jobs
 
@@ -26,12 +28,11 @@ class HeldBackJobsMiddleware:
             and user.is_authenticated
             and user.has_perm("wagtailadmin.access_admin")
         ):
-            messages.warning(
-                request,
-                _(
+            # The admin view has given back its language by now: speak the editor's own.
+            with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
+                notice = _(
                     "Saved. The task queue is not answering: the background work this "
                     "started (such as an import) will start when the task queue is back."
-                ),
-                fail_silently=True,
-            )
+                )
+            messages.warning(request, notice, fail_silently=True)
         return response

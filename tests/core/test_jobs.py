@@ -23,7 +23,7 @@ from content import services as content_services
 from content.models import H5PPackage
 from core import jobs
 from core.models import PendingJob
-from courses.services import ensure_roles
+from courses.services import course_ensure_editors_group, ensure_roles
 from tests.brokers import CLOSED
 from tests.builders import build_course
 from tests.factories import UserFactory
@@ -96,6 +96,8 @@ def teacher(db):
     content_services.ensure_h5p_permissions()
     user = UserFactory(username="jobs-teacher")
     user.groups.add(Group.objects.get(name="Teachers"))
+    user.course = build_course(slug="jobs-h5p", lessons=1).course  # packages belong to a course
+    course_ensure_editors_group(course=user.course, owners=[user])
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = "en"
     profile.save()
@@ -110,13 +112,15 @@ def test_an_h5p_upload_with_the_broker_refused_is_saved_the_teacher_told_and_imp
     add = reverse(H5PPackage.snippet_viewset.get_url_name("add"))
     upload = SimpleUploadedFile(GREETING.name, GREETING.read_bytes(), "application/zip")
     started = time.monotonic()
-    response = client.post(add, {"title": "", "upload": upload}, follow=True)
+    response = client.post(
+        add, {"title": "", "course": teacher.course.pk, "upload": upload}, follow=True
+    )
     assert time.monotonic() - started < 10
     assert response.status_code == 200
     assert NOTICE in response.content.decode()
     package = H5PPackage.objects.get()
     assert package.status == H5PPackage.Status.PENDING
-    job = PendingJob.objects.get()
+    job = PendingJob.objects.get(task="content.tasks.import_package")
     assert (job.task, job.args) == ("content.tasks.import_package", [package.pk])
     assert job.attempts == 1 and "Error" in job.last_error
 
