@@ -7,4 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers
+
+        receivers.connect()

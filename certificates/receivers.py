@@ -1,8 +1,9 @@
-"""Issue a certificate when a learner completes a course (inside the progress transaction)."""
+"""Issue a certificate when a learner completes a course (inside the progress transaction).
+
+Connected by ``CertificatesConfig.ready()`` through :func:`connect`.
+"""
 
 import logging
-
-from django.dispatch import receiver
 
 from progress.signals import course_completed
 
@@ -12,7 +13,6 @@ from .models import PdfStatus
 logger = logging.getLogger(__name__)
 
 
-@receiver(course_completed, dispatch_uid="certificates.issue_on_completion")
 def issue_on_completion(sender, *, user, summary, **kwargs):
     """Issue (at most once) and queue the PDF for after the commit."""
     try:
@@ -24,3 +24,7 @@ def issue_on_completion(sender, *, user, summary, **kwargs):
         return
     if certificate.pdf_status != PdfStatus.READY:
         services.queue_pdf(certificate)
+
+
+def connect() -> None:
+    course_completed.connect(issue_on_completion, dispatch_uid="certificates.issue_on_completion")

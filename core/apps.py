@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Savad core")
 
     def ready(self):
+        from . import receivers
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+        receivers.connect()

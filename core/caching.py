@@ -4,6 +4,7 @@ Everything cached here is derived from published pages. One content version, sto
 cache, is part of every key; publishing, unpublishing, moving or deleting a page, or changing
 a site or a view restriction, moves the version on, so no stale entry is ever read again.
 With a per-process cache (locmem) other processes see changes when their entries time out.
+The signals that move the version on are connected in ``core/receivers.py``.
 """
 
 import uuid
@@ -11,9 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Locale, Page, PageViewRestriction
 
 T = TypeVar("T")
 VERSION_KEY = "savad:content-version"
@@ -40,13 +39,6 @@ def cached_content(key: str, build: Callable[[], T], timeout: int = TIMEOUT) -> 
         value = build()
         cache.set(full_key, value, timeout)
     return value
-
-
-for signal in (page_published, page_unpublished, post_page_move):
-    signal.connect(bump_content_version, dispatch_uid=f"savad-bump-{signal!r}")
-for model in (Page, Site, Locale, PageViewRestriction):
-    post_save.connect(bump_content_version, sender=model, dispatch_uid=f"savad-save-{model}")
-    post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"savad-del-{model}")
 
 
 def locale_for(language_code: str) -> Locale | None:

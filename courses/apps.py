@@ -14,4 +14,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from . import receivers
+
         post_migrate.connect(_ensure_roles, sender=self)
+        receivers.connect()

@@ -1,19 +1,12 @@
-from django.conf import settings
-from django.core.cache import cache
-from django.dispatch import receiver
 from django.http import HttpResponseForbidden
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.signals import page_published, page_unpublished
-
-from core import jobs
 
 from . import admin_views, services
 from .models import CatalogueIndexPage, CoursePage
 from .selectors import (
-    CATALOGUE_URL_CACHE_KEY,
     activity_access,
     can_edit_course,
     media_restricted_to,
@@ -77,14 +70,6 @@ def _media_access(obj, request):
     return HttpResponseForbidden(_("This file belongs to a course you are not enrolled in."))
 
 
-@receiver(page_published)
-@receiver(page_unpublished)
-def forget_catalogue_urls(sender, **kwargs):
-    cache.delete_many(
-        [CATALOGUE_URL_CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES]
-    )
-
-
 # --- Privacy: a learner's enrolments in their data export (see core.privacy) ----------------
 
 
@@ -106,25 +91,3 @@ def enrolment_data(user) -> dict:
         for e in enrolments
     ]
     return {"enrolments.csv": rows}
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def reevaluate_course_completion(sender, instance, **kwargs):
-    """A changed activity can change who has completed its course: recount after commit.
-
-    So can a course published with "accept self-reported scores" on (learners whose
-    self-reported results now count complete it; switching it off takes nothing back).
-    """
-    from .models import ActivityPage, CoursePage
-    from .tasks import reevaluate_completion
-
-    if isinstance(instance, CoursePage):
-        if instance.accept_self_reported_scores:
-            jobs.enqueue_on_commit(reevaluate_completion, instance.pk)
-        return
-    if not isinstance(instance, ActivityPage):
-        return
-    course = CoursePage.objects.ancestor_of(instance).only("pk").first()
-    if course is not None:
-        jobs.enqueue_on_commit(reevaluate_completion, course.pk)

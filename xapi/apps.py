@@ -7,4 +7,6 @@ class XapiConfig(AppConfig):
     verbose_name = _("xAPI outbox")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers
+
+        receivers.connect()
