@@ -23,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
-from progress.models import ActivityProgress, ScoreSource
+from progress import selectors as progress_selectors
+from progress.models import ScoreSource
 from progress.services import record_completion, record_score
 
 from .access import PlayerGrant, activity_for, packages_used_by
@@ -114,10 +115,7 @@ def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
     parsed = _parse(statement)
     if parsed["local_id"] != player_content_id(package):
         raise SavadError(_("The statement is not about this exercise."), status=400)
-    opened = ActivityProgress.objects.filter(
-        user_id=grant.user_id, activity_key=page.translation_key, first_seen_at__isnull=False
-    ).exists()
-    if not opened:
+    if not progress_selectors.has_opened(user_id=grant.user_id, activity_key=page.translation_key):
         raise SavadError(_("Open the activity before sending results for it."), status=409)
 
     existing = H5PResult.objects.filter(statement_id=parsed["id"]).first()
