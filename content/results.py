@@ -27,7 +27,7 @@ from progress import selectors as progress_selectors
 from progress.models import ScoreSource
 from progress.services import record_completion, record_score
 
-from .access import PlayerGrant, activity_for, packages_used_by
+from .access import PlayerGrant, live_activity_page, packages_used_by
 from .h5p import grading
 from .models import H5PActivityPage, H5PPackage, H5PResult
 
@@ -105,7 +105,7 @@ def _parse(statement) -> dict:
 
 def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
     """Store one statement for the learner ``grant`` names; update progress when it counts."""
-    page = activity_for(grant.page_id)
+    page = live_activity_page(grant.page_id)
     package = H5PPackage.objects.filter(uuid=grant.package_uuid).first()
     if page is None or package is None or package.pk not in packages_used_by(page):
         raise SavadError(_("This exercise is not part of this activity."), status=404)
