@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from core.exceptions import SavadError
+from progress import selectors as progress_selectors
 
 from . import codes
 from .models import Certificate, PdfStatus, pdf_path
@@ -77,13 +78,7 @@ def issue_certificate(user, course_key: UUID, *, completed_at=None) -> Certifica
 
 
 def _recorded_completion(user, course_key: UUID):
-    from progress.models import CourseProgress
-
-    completed_at = (
-        CourseProgress.objects.filter(user=user, course_key=course_key)
-        .values_list("completed_at", flat=True)
-        .first()
-    )
+    completed_at = progress_selectors.completion_time(user=user, course_key=course_key)
     if completed_at is None:
         raise CertificateError(_("The learner has not completed this course."), status=409)
     return completed_at

@@ -119,7 +119,7 @@ def may_use(grant: PlayerGrant) -> bool:
         return False
     if grant.is_preview:
         return user.has_perm(PREVIEW_PERMISSION)
-    page = activity_for(grant.page_id)
+    page = live_activity_page(grant.page_id)
     return page is not None and can_edit_course(user=user, course=page.course)
 
 
@@ -145,7 +145,7 @@ def packages_used_by(page) -> set[int]:
     return used
 
 
-def activity_for(page_id: int):
+def live_activity_page(page_id: int):
     """The live activity page ``page_id`` (specific), or None."""
     page = Page.objects.live().filter(pk=page_id).select_related("locale").first()
     if page is None:

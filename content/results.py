@@ -23,10 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
-from progress.models import ActivityProgress, ScoreSource
+from progress import selectors as progress_selectors
+from progress.models import ScoreSource
 from progress.services import record_completion, record_score
 
-from .access import PlayerGrant, activity_for, packages_used_by
+from .access import PlayerGrant, live_activity_page, packages_used_by
 from .h5p import grading
 from .models import H5PActivityPage, H5PPackage, H5PResult
 
@@ -104,7 +105,7 @@ def _parse(statement) -> dict:
 
 def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
     """Store one statement for the learner ``grant`` names; update progress when it counts."""
-    page = activity_for(grant.page_id)
+    page = live_activity_page(grant.page_id)
     package = H5PPackage.objects.filter(uuid=grant.package_uuid).first()
     if page is None or package is None or package.pk not in packages_used_by(page):
         raise SavadError(_("This exercise is not part of this activity."), status=404)
@@ -114,10 +115,7 @@ def record_statement(*, grant: PlayerGrant, statement, request) -> dict:
     parsed = _parse(statement)
     if parsed["local_id"] != player_content_id(package):
         raise SavadError(_("The statement is not about this exercise."), status=400)
-    opened = ActivityProgress.objects.filter(
-        user_id=grant.user_id, activity_key=page.translation_key, first_seen_at__isnull=False
-    ).exists()
-    if not opened:
+    if not progress_selectors.has_opened(user_id=grant.user_id, activity_key=page.translation_key):
         raise SavadError(_("Open the activity before sending results for it."), status=409)
 
     existing = H5PResult.objects.filter(statement_id=parsed["id"]).first()

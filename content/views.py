@@ -40,9 +40,9 @@ from . import results
 from .access import (
     FRAME_SANDBOX,
     PREVIEW_PERMISSION,
-    activity_for,
     frame_for,
     grant_for,
+    live_activity_page,
     packages_used_by,
     read_token,
     site_origin,
@@ -171,7 +171,7 @@ def frame(request, token: str):
         raise Http404
     page = None
     if not grant.is_preview:
-        page = activity_for(grant.page_id)
+        page = live_activity_page(grant.page_id)
         if page is None or package.pk not in packages_used_by(page):
             raise Http404
     language = (package.h5p_json.get("language") or "").split("-")[0]
@@ -271,7 +271,7 @@ def state(request, token: str, data_type: str, sub_content_id: str):
     grant = grant_for(token)
     if grant is None or grant.is_preview:
         return _state_json({"success": False, "message": _("Please reload the page.")}, status=403)
-    page = activity_for(grant.page_id)
+    page = live_activity_page(grant.page_id)
     package = H5PPackage.objects.filter(uuid=grant.package_uuid).first()
     if page is None or package is None or package.pk not in packages_used_by(page):
         raise Http404

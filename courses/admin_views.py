@@ -6,13 +6,12 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from progress.models import ActivityProgress, CourseProgress, ScoreSource
+from progress import selectors as progress_selectors
 
 from . import services
 from .models import CoursePage, Enrolment
@@ -82,10 +81,8 @@ def enrolments(request, page_id: int):
             messages.error(request, _("Not e-mail addresses: %s") % ", ".join(result.invalid))
         return redirect("courses_admin:enrolments", page_id=course.pk)
     rows = Enrolment.objects.filter(course_key=course.translation_key).select_related("user")
-    summaries = {
-        s.user_id: s for s in CourseProgress.objects.filter(course_key=course.translation_key)
-    }
-    scores = _score_sources(course)
+    summaries = progress_selectors.summaries_by_learner(course_key=course.translation_key)
+    scores = progress_selectors.score_sources(course_key=course.translation_key)
     enrolled = [
         (row, summaries.get(row.user_id), scores.get(row.user_id, {}))
         for row in rows.order_by("-enrolled_at")
@@ -95,17 +92,3 @@ def enrolments(request, page_id: int):
         "courses/admin/enrolments.html",
         {"course": course, "form": form, "enrolled": enrolled, "header_title": course.title},
     )
-
-
-def _score_sources(course: CoursePage) -> dict[int, dict[str, int]]:
-    """Per learner: how many of their activity scores the server graded and how many the
-    browser reported itself (these complete nothing unless the course accepts them)."""
-    rows = (
-        ActivityProgress.objects.filter(course_key=course.translation_key, score__isnull=False)
-        .values("user_id")
-        .annotate(
-            server=Count("pk", filter=~Q(score_source=ScoreSource.SELF_REPORTED)),
-            self_reported=Count("pk", filter=Q(score_source=ScoreSource.SELF_REPORTED)),
-        )
-    )
-    return {row["user_id"]: row for row in rows}

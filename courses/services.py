@@ -208,7 +208,7 @@ def reevaluate_completion(*, course: CoursePage) -> int:
     earned stay (a certificate is never taken back by an edit); learners who now meet the
     rule complete the course. Returns how many summaries were recounted.
     """
-    from progress.models import CourseProgress
+    from progress.selectors import incomplete_summaries
     from progress.services import refresh_course_totals
 
     from .selectors import course_syllabus
@@ -217,9 +217,7 @@ def reevaluate_completion(*, course: CoursePage) -> int:
     if not syllabus.activities:
         return 0
     activity = syllabus.activities[0].specific.activity_ref(syllabus)
-    pending = CourseProgress.objects.filter(
-        course_key=course.translation_key, completed_at__isnull=True, user__isnull=False
-    ).select_related("user")
+    pending = incomplete_summaries(course_key=course.translation_key)
     count = 0
     for summary in pending.iterator(chunk_size=500):
         refresh_course_totals(user=summary.user, activity=activity)

@@ -22,7 +22,7 @@ from certificates.selectors import certificates_for
 from competences.models import CompetenceArea
 from courses.models import CoursePage, Enrolment
 from courses.selectors import activity_models
-from progress.models import ActivityProgress, CourseProgress
+from progress import selectors as progress_selectors
 from quizzes.models import Attempt
 
 from .templatetags.dashboard import digits
@@ -106,17 +106,13 @@ class Dashboard:
 def learner_dashboard(*, user, request=None) -> Dashboard:
     """The dashboard of ``user``; titles and links in the active language where one exists."""
     enrolments = list(Enrolment.objects.filter(user=user).order_by("-enrolled_at", "-pk"))
-    recent = list(
-        ActivityProgress.objects.filter(user=user, completed_at__isnull=False).order_by(
-            "-completed_at", "-pk"
-        )[:RECENT_LIMIT]
-    )
+    recent = progress_selectors.recent_completions(user=user, limit=RECENT_LIMIT)
     attempts = list(
         Attempt.objects.filter(user=user)
         .exclude(state=Attempt.State.IN_PROGRESS)
         .order_by("-submitted_at", "-pk")[:RECENT_LIMIT]
     )
-    summaries = {row.course_key: row for row in CourseProgress.objects.filter(user=user)}
+    summaries = progress_selectors.all_summaries(user=user)
 
     course_keys = {e.course_key for e in enrolments}
     course_keys |= {row.course_key for row in recent} | {a.course_key for a in attempts}

@@ -56,7 +56,7 @@ def feed_progress(document: dict, *, client) -> str | None:
     user = user_for_agent(document["actor"])
     if user is None:
         return None
-    activity = activity_for(user=user, activity_key=activity_key)
+    activity = enrolled_activity_ref(user=user, activity_key=activity_key)
     if activity is None:
         return None
     if score is not None:
@@ -78,7 +78,7 @@ def scaled_score(score: dict) -> float | None:
     return None
 
 
-def activity_for(*, user, activity_key: UUID) -> ActivityRef | None:
+def enrolled_activity_ref(*, user, activity_key: UUID) -> ActivityRef | None:
     """The activity as the progress core knows it, if ``user`` is enrolled in its course."""
     pages = Page.objects.live().filter(translation_key=activity_key).order_by("pk").specific()
     for page in pages:

@@ -1,7 +1,9 @@
 from collections.abc import Iterable
 from uuid import UUID
 
-from .models import ActivityProgress, CourseProgress
+from django.db.models import Count, Q, QuerySet
+
+from .models import ActivityProgress, CourseProgress, ScoreSource
 
 
 def activity_statuses(*, user, course_key: UUID) -> dict[UUID, ActivityProgress]:
@@ -35,3 +37,59 @@ def latest_summary(*, user) -> CourseProgress | None:
         .order_by("-last_activity_at")
         .first()
     )
+
+
+def completion_time(*, user, course_key: UUID):
+    """When the learner completed the course, or None (one query)."""
+    return (
+        CourseProgress.objects.filter(user=user, course_key=course_key)
+        .values_list("completed_at", flat=True)
+        .first()
+    )
+
+
+def has_opened(*, user_id: int, activity_key: UUID) -> bool:
+    """Whether the learner has opened the activity at least once (one query)."""
+    return ActivityProgress.objects.filter(
+        user_id=user_id, activity_key=activity_key, first_seen_at__isnull=False
+    ).exists()
+
+
+def incomplete_summaries(*, course_key: UUID) -> QuerySet[CourseProgress]:
+    """Summaries of learners who have not completed the course yet, with their user."""
+    return CourseProgress.objects.filter(
+        course_key=course_key, completed_at__isnull=True, user__isnull=False
+    ).select_related("user")
+
+
+def summaries_by_learner(*, course_key: UUID) -> dict[int, CourseProgress]:
+    """Every learner's summary of one course, by user id (one query)."""
+    return {row.user_id: row for row in CourseProgress.objects.filter(course_key=course_key)}
+
+
+def score_sources(*, course_key: UUID) -> dict[int, dict[str, int]]:
+    """Per learner: how many of their activity scores the server graded (``server``) and how
+    many the browser reported itself (``self_reported``), in one query."""
+    rows = (
+        ActivityProgress.objects.filter(course_key=course_key, score__isnull=False)
+        .values("user_id")
+        .annotate(
+            server=Count("pk", filter=~Q(score_source=ScoreSource.SELF_REPORTED)),
+            self_reported=Count("pk", filter=Q(score_source=ScoreSource.SELF_REPORTED)),
+        )
+    )
+    return {row["user_id"]: row for row in rows}
+
+
+def recent_completions(*, user, limit: int) -> list[ActivityProgress]:
+    """The learner's most recently completed activities, newest first (one query)."""
+    return list(
+        ActivityProgress.objects.filter(user=user, completed_at__isnull=False).order_by(
+            "-completed_at", "-pk"
+        )[:limit]
+    )
+
+
+def all_summaries(*, user) -> dict[UUID, CourseProgress]:
+    """Every course summary of the learner, by course key (one query)."""
+    return {row.course_key: row for row in CourseProgress.objects.filter(user=user)}
