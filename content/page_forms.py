@@ -1,7 +1,5 @@
-"""The page form of pages that use H5P packages (lessons, H5P exercise pages).
-
-Kept apart from ``content.forms`` (which needs ``content.models``) so that ``courses.models``
-can use it as a base form without an import loop.
+"""Which H5P packages a page may use: the H5P exercise page's form, and the check that
+lessons' forms run through the ``savad_clean_lesson_form`` hook (see ``content.wagtail_hooks``).
 """
 
 from django.db import models
@@ -11,7 +9,7 @@ from wagtail.blocks.list_block import ListValue
 from wagtail.blocks.stream_block import StreamValue
 from wagtail.blocks.struct_block import StructValue
 
-from .blocks import H5PBlock
+from courses.blocks import H5PBlock
 
 PACKAGE_MODEL = "content.h5ppackage"
 
@@ -43,35 +41,40 @@ class H5PPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        user = self.for_user
-        if user is not None and user.is_superuser:
-            return cleaned
-        from .roles import can_use_package, course_of_page  # needs the models: loaded by now
-
-        parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
-        course = course_of_page(parent) if parent is not None else None
-        for name, value in list(cleaned.items()):
-            if isinstance(value, models.Model) and value._meta.label_lower == PACKAGE_MODEL:
-                packages = [value]
-            elif isinstance(value, StreamValue):
-                packages = packages_in(value)
-            else:
-                continue
-            for package in packages:
-                if package.course_id is None and (
-                    user is None or can_use_package(user, package, read=True)
-                ):
-                    continue
-                own = package.course is not None and course is not None
-                if own and package.course.translation_key == course.translation_key:
-                    continue
-                self.add_error(
-                    name,
-                    _(
-                        "“%(package)s” belongs to another course: use this course's H5P "
-                        "packages or shared ones."
-                    )
-                    % {"package": package},
-                )
-                break
+        check_packages(form=self, cleaned_data=cleaned)
         return cleaned
+
+
+def check_packages(*, form: WagtailAdminPageForm, cleaned_data: dict) -> None:
+    """Add a form error for each package the page may not use (see ``H5PPageForm``)."""
+    user = form.for_user
+    if user is not None and user.is_superuser:
+        return
+    from .roles import can_use_package, course_of_page  # needs the models: loaded by now
+
+    parent = form.parent_page if form.instance.pk is None else form.instance.get_parent()
+    course = course_of_page(parent) if parent is not None else None
+    for name, value in list(cleaned_data.items()):
+        if isinstance(value, models.Model) and value._meta.label_lower == PACKAGE_MODEL:
+            packages = [value]
+        elif isinstance(value, StreamValue):
+            packages = packages_in(value)
+        else:
+            continue
+        for package in packages:
+            if package.course_id is None and (
+                user is None or can_use_package(user, package, read=True)
+            ):
+                continue
+            own = package.course is not None and course is not None
+            if own and package.course.translation_key == course.translation_key:
+                continue
+            form.add_error(
+                name,
+                _(
+                    "“%(package)s” belongs to another course: use this course's H5P "
+                    "packages or shared ones."
+                )
+                % {"package": package},
+            )
+            break

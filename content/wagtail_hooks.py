@@ -8,8 +8,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from courses.page_forms import CLEAN_LESSON_FORM
+
 from .admin_views import H5PPackageViewSet
 from .models import H5PPackage, H5PResult
+from .page_forms import check_packages
 from .results_admin import H5PResultViewSet, ViewOnlyPolicy
 from .roles import H5PPackagePolicy
 
@@ -125,3 +128,7 @@ def anonymise_h5p_results(user) -> None:
                 "actor": anonymous,
             }
     H5PResult.objects.bulk_update(results, ["statement"], batch_size=500)
+
+
+# A lesson's H5P blocks may use only this course's packages or shared ones.
+hooks.register(CLEAN_LESSON_FORM, check_packages)

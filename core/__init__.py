@@ -1,1 +1,1 @@
-"""Site-wide pieces: the home page, base templates, language switching, health and demo data."""
+"""Site-wide pieces: the home page, base templates, language switching, health checks."""

@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .hooks import extend_home_page_context
 from .pages import SavadPage
 
 
@@ -26,11 +27,9 @@ class HomePage(SavadPage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import continue_target
-
         context = super().get_context(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            context["continue_activity"] = continue_target(user=request.user)
+        # The "continue where you left off" link comes from courses, through a hook.
+        extend_home_page_context(request=request, context=context)
         return context
 
 

@@ -9,8 +9,6 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from content.blocks import H5PBlock
-
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 
 
@@ -143,6 +141,23 @@ class KeyPointsBlock(blocks.StructBlock):
     class Meta:
         icon = "tick-inverse"
         template = "blocks/key_points.html"
+
+
+class H5PBlock(blocks.StructBlock):
+    """An interactive exercise played in its own frame. The package model belongs to ``content``
+    and is named by its label only: courses does not import content (content imports courses)."""
+
+    package = SnippetChooserBlock("content.H5PPackage", label=_("H5P package"))
+    title = blocks.CharBlock(
+        label=_("title"),
+        max_length=200,
+        help_text=_("Names the exercise for screen readers and in the lesson."),
+    )
+
+    class Meta:
+        icon = "media"
+        template = "blocks/h5p.html"
+        label = _("Interactive exercise (H5P)")
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -18,11 +18,11 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from content.page_forms import H5PPageForm
 from core.pages import SavadPage
 from progress.services import ActivityRef, record_visit
 
 from .blocks import LessonBodyBlock
+from .page_forms import LessonPageForm
 
 
 class Level(models.TextChoices):
@@ -312,7 +312,7 @@ class LessonPage(ActivityPage):
 
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
 
-    base_form_class = H5PPageForm  # H5P blocks: only this course's packages or shared ones
+    base_form_class = LessonPageForm  # H5P blocks: only this course's packages or shared ones
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
     settings_panels = [*ActivityPage.completion_panels, *Page.settings_panels]
     search_fields = [*Page.search_fields, index.SearchField("body")]

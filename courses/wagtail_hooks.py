@@ -4,13 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from core import hooks as core_hooks
+
 from . import admin_views, services
 from .models import CatalogueIndexPage, CoursePage
 from .selectors import (
     activity_access,
     can_edit_course,
+    catalogue_url,
+    continue_target,
     media_restricted_to,
 )
+
+
+@hooks.register(core_hooks.HOME_PAGE_CONTEXT)
+def add_continue_activity(*, request, context) -> None:
+    """The home page's "continue where you left off" link for a signed-in learner."""
+    if request.user.is_authenticated:
+        context["continue_activity"] = continue_target(user=request.user)
+
+
+@hooks.register(core_hooks.CATALOGUE_URL)
+def give_catalogue_url(*, request) -> str | None:
+    return catalogue_url(request)
 
 
 @hooks.register("register_admin_urls")

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 
 from wagtail.models import Locale, Page
 
-from core import demo
 from core.models import HomePage
 from courses import services
 from courses.models import CatalogueIndexPage, CoursePage, EnrolmentMode, LessonPage, ModulePage
+from demo import site as demo
 
 
 @dataclass

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection, transaction
 
-from core import demo
+from demo import site as demo
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent

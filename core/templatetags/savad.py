@@ -10,6 +10,7 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
+from core import hooks
 from core.caching import page_translations
 from core.text import persian_digits
 
@@ -74,7 +75,5 @@ def minutes(value: datetime.timedelta | None) -> int:
 
 @register.simple_tag(takes_context=True)
 def catalogue_url(context) -> str | None:
-    """The course catalogue of the active language (cached; see courses.selectors)."""
-    from courses.selectors import catalogue_url as lookup
-
-    return lookup(context.get("request"))
+    """The course catalogue of the active language (given by courses through a hook)."""
+    return hooks.catalogue_url(request=context.get("request"))

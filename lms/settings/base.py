@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "xapi",
     "lrs",
     "dashboard",
+    "demo",
 ]
 INSTALLED_APPS = LOCAL_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 

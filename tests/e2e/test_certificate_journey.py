@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.demo import DEMO_ACCOUNTS
+from demo.site import DEMO_ACCOUNTS
 from tests.e2e.conftest import axe_violations
 
 LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
@@ -17,7 +17,7 @@ COURSE_PATH = "/fa/courses/your-phone/"  # the demo course the demo learner is e
 
 @pytest.fixture
 def demo_site(transactional_db):
-    from core import demo
+    from demo import site as demo
 
     demo.seed()
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from core.demo import DEMO_ACCOUNTS
+from demo.site import DEMO_ACCOUNTS
 from tests.e2e.conftest import axe_violations
 
 LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
@@ -10,7 +10,7 @@ LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
 
 @pytest.fixture
 def demo_site(transactional_db):
-    from core import demo
+    from demo import site as demo
 
     demo.seed()
 

@@ -24,7 +24,7 @@ PROBED = ["cookie", "localStorage", "parentDocument", "topDocument", "parentWrit
 
 @pytest.fixture
 def hostile(transactional_db, tmp_path):
-    from core import demo
+    from demo import site as demo
 
     demo.seed(courses=False)
     built = build_course(slug="hostile-h5p", lessons=1)

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, UserFactory
 
 @pytest.fixture
 def h5p_activity(transactional_db):
-    from core import demo
+    from demo import site as demo
 
     demo.seed(courses=False)
     built = build_course(slug="h5p-journey", lessons=1)

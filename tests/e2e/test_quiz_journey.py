@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from core.demo import DEMO_ACCOUNTS
+from demo.site import DEMO_ACCOUNTS
 from tests.e2e.conftest import axe_violations
 
 ACCOUNTS = {a.role: a for a in DEMO_ACCOUNTS}
@@ -19,7 +19,7 @@ def fa(text: str) -> str:
 
 @pytest.fixture
 def demo_site(transactional_db):
-    from core import demo
+    from demo import site as demo
 
     demo.seed()
 

@@ -4,8 +4,8 @@ from django.test import override_settings
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from accounts.models import User
-from core.demo import DEMO_ACCOUNTS
 from core.models import HomePage
+from demo.site import DEMO_ACCOUNTS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 

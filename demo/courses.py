@@ -4,9 +4,8 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Locale, Page
 
 from competences.models import Competence
-
-from . import services
-from .models import (
+from courses import services
+from courses.models import (
     CatalogueIndexPage,
     CoursePage,
     Enrolment,

@@ -13,10 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from wagtail.models import Locale
 
+from content.models import H5PPackage
+from content.services import package_create, package_import
 from courses.models import CoursePage, LessonPage
-
-from .models import H5PPackage
-from .services import package_create, package_import
 
 PACKAGES = [
     ("multichoice.h5p", "Blackcurrant colour (H5P multiple choice)"),

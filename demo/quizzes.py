@@ -8,10 +8,9 @@ from decimal import Decimal
 from wagtail.models import Locale
 
 from courses.models import CoursePage
-
-from .formats.gift import parse_gift
-from .importing import import_questions
-from .models import QuestionCategory, QuizPage, QuizSlot
+from quizzes.formats.gift import parse_gift
+from quizzes.importing import import_questions
+from quizzes.models import QuestionCategory, QuizPage, QuizSlot
 
 COURSE_SLUG = "pay-a-bill-online"
 QUIZ_SLUG = "bill-quiz"

@@ -7,9 +7,11 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import User
+from core.models import HomePage
 from courses.services import TEACHERS_GROUP, ensure_roles
-
-from .models import HomePage
+from demo.content import seed_h5p
+from demo.courses import seed_catalogues, seed_courses
+from demo.quizzes import seed_quiz
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,8 @@ def seed(*, courses: bool = True) -> SeedReport:
         _ensure_account(account, report)
     english_home = HomePage.objects.get(translation_key=home.translation_key, locale=locales["en"])
     homes = {"fa": home, "en": english_home}
-    from courses.demo import seed_catalogues, seed_courses
-
     catalogues = seed_catalogues(homes=homes, report=report)
     if courses:
-        from content.demo import seed_h5p
-        from quizzes.demo import seed_quiz
-
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
         seed_h5p(report)
