@@ -56,7 +56,10 @@ class CeleryWorkers:
         self.redis_url, self.logs = redis_url, logs
         self.env, self.bootstrap = env or {}, bootstrap
         self.queue = f"{name}-{uuid.uuid4().hex[:8]}"
-        self.client = Celery(f"{name}-client", broker=redis_url, backend=redis_url)
+        # Not the current app: the code under test keeps using the project's (eager) app.
+        self.client = Celery(
+            f"{name}-client", broker=redis_url, backend=redis_url, set_as_current=False
+        )
         self.processes: list[subprocess.Popen] = []
         self.sent: list[AsyncResult] = []
         logs.mkdir(parents=True, exist_ok=True)

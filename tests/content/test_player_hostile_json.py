@@ -5,7 +5,6 @@ import re
 import uuid
 
 import pytest
-from django.urls import reverse
 
 from content.models import H5PActivityPage, H5PResult
 from content.results import LOCAL_ID, player_content_id
@@ -29,9 +28,9 @@ def opened(client):
     learner = UserFactory()
     enrol(user=learner, course=built.course)
     client.force_login(learner)
-    assert client.get(page.url).status_code == 200
-    played = client.get(reverse("h5p:play", args=[page.pk, package.uuid])).content.decode()
-    xapi_url = re.search(r'data-xapi-url="([^"]+)"', played).group(1)
+    opened = client.get(page.url)  # the page embeds the sandboxed player with its results URL
+    assert opened.status_code == 200
+    xapi_url = re.search(r'data-xapi-url="([^"]+)"', opened.content.decode()).group(1)
     return package, page, learner, xapi_url
 
 
