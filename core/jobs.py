@@ -18,6 +18,7 @@ a failure. Rules the table keeps:
 - a row is claimed before it is published (``SELECT … FOR UPDATE SKIP LOCKED`` and a lease),
   so two flushes, or a flush and the request that wrote the row, never publish it both;
 - identical pending jobs (same task and arguments) are published once;
+- a nudge (``kick``) that the broker did not take is kept as one row, not dropped;
 - a process killed between publishing and deleting publishes the job again after the lease.
   Tasks queued this way must therefore be idempotent; ours bring state up to date (import a
   package, render a PDF, recount a course, deliver the xAPI outbox), so a repeat is harmless.
@@ -103,18 +104,26 @@ def enqueue_on_commit(task, *args, robust: bool = False, **kwargs) -> None:
 
 
 def kick(task) -> None:
-    """Publish ``task()`` now if the broker takes it quickly; otherwise drop it.
+    """Publish ``task()`` now if the broker takes it quickly; otherwise keep one such job.
 
-    For tasks that only nudge work kept elsewhere and also run on a schedule (the xAPI
-    outbox's delivery): losing a nudge delays the work until the next scheduled run.
+    For tasks that take no arguments and work through a backlog kept elsewhere (the xAPI
+    outbox's delivery). A nudge the broker does not take is kept as one pending row (never
+    more than one per task), so the flush that follows the broker's return runs it.
     """
     if eager():
         task.delay()
         return
-    if broker_paused():
+    job = PendingJob(task=task.name, args=[], kwargs={})
+    if broker_paused() or _send(job):
+        _keep_once(job)
         return
-    if not _send(PendingJob(task=task.name, args=[], kwargs={})):
-        _after_success()
+    _after_success()
+
+
+def _keep_once(job: PendingJob) -> None:
+    """Store ``job`` unless an identical one is already waiting."""
+    if not PendingJob.objects.filter(task=job.task, args=job.args, kwargs=job.kwargs).exists():
+        job.save()
 
 
 def held_back() -> list[str]:

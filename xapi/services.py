@@ -59,7 +59,7 @@ def schedule_delivery() -> None:
 
 
 def _enqueue() -> None:
-    """Nudge a worker to deliver (a lost nudge waits for beat's run every minute)."""
+    """Nudge a worker to deliver (kept in the job table while the broker is away)."""
     from .tasks import deliver_outbox
 
     jobs.kick(deliver_outbox)

@@ -222,3 +222,19 @@ def test_eager_mode_runs_the_task_at_commit_as_before(django_capture_on_commit_c
         jobs.enqueue_on_commit(ping, "hello")
     assert not PendingJob.objects.exists()
     assert [callback.task_name for callback in callbacks] == ["core.tasks.ping"]
+
+
+def test_a_nudge_the_broker_did_not_take_is_kept_once_and_published_when_it_is_back(broker):
+    from xapi.tasks import deliver_outbox
+
+    jobs.kick(deliver_outbox)  # refused: kept
+    assert jobs.broker_paused()
+    jobs.kick(deliver_outbox)  # paused: an identical row waits already
+    assert list(PendingJob.objects.values_list("task", "args", "kwargs")) == [
+        ("xapi.tasks.deliver_outbox", [], {})
+    ]
+
+    broker(REDIS)
+    assert jobs.flush() == {"published": 1, "coalesced": 0, "error": ""}
+    assert queued_messages() == [("xapi.tasks.deliver_outbox", [], {})]
+    assert not PendingJob.objects.exists()
