@@ -240,7 +240,8 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
 
     def logs() -> str:
         state = [
-            f"pending jobs: {list(PendingJob.objects.values_list('task', 'next_attempt_at', 'attempts'))}",
+            "pending jobs: "
+            f"{list(PendingJob.objects.values_list('task', 'next_attempt_at', 'attempts'))}",
             f"certificates: {list(Certificate.objects.values_list('pdf_status', flat=True))}",
             f"unsent statements: {OutboxStatement.objects.filter(sent_at__isnull=True).count()}",
             f"now: {timezone.now()}",
