@@ -17,7 +17,8 @@ from django.views.decorators.http import require_safe
 from wagtail import hooks
 from wagtail.images import get_image_model
 
-PRIVATE_PREFIXES = ("documents/", "h5p/", "certificates/")  # served by their own views, with checks
+# Served by their own views, with checks (lrs/: xAPI attachment data, only through the LRS).
+PRIVATE_PREFIXES = ("documents/", "h5p/", "certificates/", "lrs/")
 
 
 def _image_for(path: str):

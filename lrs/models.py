@@ -137,3 +137,30 @@ class StatementLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key[:12]}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"lrs/attachments/{instance.sha2[:2]}/{instance.sha2}"
+
+
+class AttachmentContent(models.Model):
+    """The data of a statement attachment, kept once per SHA-2 hash in the default storage.
+
+    ``statements`` are those the data was sent with; a reader gets the data only through them.
+    The files are private (``core.media`` does not serve ``lrs/``).
+    """
+
+    sha2 = models.CharField(_("SHA-2 hash"), max_length=128, unique=True)
+    length = models.PositiveBigIntegerField(_("length (bytes)"))
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    statements = models.ManyToManyField(
+        Statement, verbose_name=_("statements"), related_name="attachment_contents"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("xAPI attachment")
+        verbose_name_plural = _("xAPI attachments")
+
+    def __str__(self) -> str:
+        return self.sha2

@@ -1,4 +1,5 @@
-"""A learner's statements in their data export, and gone when their account is erased.
+"""A learner's statements in their data export, and gone (with the attachment data only they
+carried) when their account is erased.
 
 "The learner's statements" are those whose actor names them: Savad's account form
 (``xapi.identity.agent_for``) or their e-mail address (``mbox`` or ``mbox_sha1sum``).
@@ -6,6 +7,7 @@
 
 from . import keys
 from .models import Statement
+from .services import delete_unused_attachments
 
 
 def user_statements(user):
@@ -19,3 +21,4 @@ def export_user_data(user) -> dict:
 
 def erase_user(user) -> None:
     user_statements(user).delete()
+    delete_unused_attachments()  # what only their statements carried

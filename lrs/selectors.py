@@ -17,8 +17,9 @@ from django.core import signing
 from django.db.models import Q
 
 from . import keys
+from .attachments import OCTET_STREAM, attachments_of
 from .documents import FORMATS, iso
-from .models import Client, Statement, StatementLink
+from .models import AttachmentContent, Client, Statement, StatementLink
 from .validation import (
     StatementError,
     is_iri,
@@ -71,13 +72,36 @@ class Cursor:
 
 
 def check_common(params: dict[str, str]) -> str:
-    """The ``format`` asked for; rejects ``attachments=true`` (attachments are not stored)."""
+    """The ``format`` asked for (and ``attachments`` checked to be true or false)."""
     fmt = params.get("format", "exact")
     if fmt not in FORMATS:
         raise StatementError("format: must be ids, exact or canonical.")
-    if _boolean(params, "attachments"):
-        raise StatementError("attachments: this LRS does not store attachment data.")
+    _boolean(params, "attachments")
     return fmt
+
+
+def wants_attachments(params: dict[str, str]) -> bool:
+    """Whether the answer is ``multipart/mixed`` with the attachment data (``attachments``)."""
+    return _boolean(params, "attachments")
+
+
+def attachment_parts(documents: list[dict]) -> list[tuple[str, str, bytes]]:
+    """(content type, sha2, data) of the attachment data stored with ``documents``, each once.
+
+    One query, then one storage read per attachment.
+    """
+    content_types: dict[str, str] = {}
+    for document in documents:
+        for attachment in attachments_of(document):
+            content_types.setdefault(attachment["sha2"].lower(), attachment["contentType"])
+    ids = [uuid.UUID(document["id"]) for document in documents]
+    contents = AttachmentContent.objects.filter(statements__id__in=ids).distinct().order_by("sha2")
+    parts = []
+    for content in contents:
+        with content.file.open("rb") as handle:
+            data = handle.read()
+        parts.append((content_types.get(content.sha2, OCTET_STREAM), content.sha2, data))
+    return parts
 
 
 def readable_by(client: Client):

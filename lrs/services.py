@@ -14,13 +14,17 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .attachments import Part, attachments_of, match_parts
 from .documents import index_columns, links, prepare, same_statement
-from .models import Client, Statement, StatementLink
+from .models import AttachmentContent, Client, Statement, StatementLink
 from .progress_feed import feed_progress
+from .signatures import check_signatures
 from .validation import StatementError, validate_statement
 
 AUTH_CACHE_SECONDS = 300
@@ -122,17 +126,22 @@ def authenticate(authorization: str) -> Client | None:
 # --- Statements -------------------------------------------------------------------------------
 
 
-def store_statements(*, client: Client, statements: list) -> list[str]:
-    """Validate and store ``statements``; their ids in order. All or nothing.
+def store_statements(*, client: Client, statements: list, parts: list[Part] = ()) -> list[str]:
+    """Validate and store ``statements`` with their attachment ``parts``; their ids in order.
+    All or nothing.
 
-    ``StatementError`` (400) for an invalid statement, a repeated id in the batch or voiding a
-    voiding statement; ``ConflictError`` (409) for an id stored with different content.
+    ``StatementError`` (400) for an invalid statement, attachment part or signature, a
+    repeated id in the batch or voiding a voiding statement; ``ConflictError`` (409) for an id
+    stored with different content. Attachment data is kept once per SHA-2 hash.
     """
     if not statements:
         raise StatementError("No statements were sent.")
     many = len(statements) > 1
     for index, statement in enumerate(statements):
         validate_statement(statement, where=f"statement[{index}]" if many else "statement")
+    data = match_parts(statements, list(parts))
+    for index, statement in enumerate(statements):
+        check_signatures(statement, data, where=f"statement[{index}]" if many else "statement")
     stored = timezone.now()
     documents = [prepare(statement, client=client, stored=stored) for statement in statements]
     ids = [document["id"] for document in documents]
@@ -140,18 +149,66 @@ def store_statements(*, client: Client, statements: list) -> list[str]:
         repeated = next(i for i in ids if ids.count(i) > 1)
         raise StatementError(f"Statement id {repeated} appears more than once in this batch.")
     for attempt in range(2):
+        written: list[str] = []
         try:
             with transaction.atomic():
-                _store(client, statements, documents, stored=stored)
+                rows = _store(client, statements, documents, stored=stored)
+                _keep_attachments(rows, data, written=written)
             break
         except IntegrityError as clash:  # a parallel request stored one of these ids first
+            _forget_files(written)
             if attempt:
                 message = "A statement with one of these ids was stored meanwhile."
                 raise ConflictError(message) from clash
+        except BaseException:
+            _forget_files(written)
+            raise
     return ids
 
 
-def _store(client: Client, received: list[dict], documents: list[dict], *, stored) -> None:
+def _keep_attachments(rows: list[Statement], data: dict[str, bytes], *, written: list) -> None:
+    """Store the data of each new hash (names of new files into ``written``) and link it to
+    the new statements that declare it."""
+    if not rows or not data:
+        return
+    contents = {c.sha2: c for c in AttachmentContent.objects.filter(sha2__in=list(data))}
+    for sha2 in sorted(set(data) - set(contents)):
+        content = AttachmentContent(sha2=sha2, length=len(data[sha2]))
+        content.file.save(sha2, ContentFile(data[sha2]), save=False)
+        written.append(content.file.name)
+        content.save()
+        contents[sha2] = content
+    link = AttachmentContent.statements.through
+    declared = [(row, {a["sha2"].lower() for a in attachments_of(row.data)}) for row in rows]
+    link.objects.bulk_create(
+        [
+            link(attachmentcontent_id=contents[sha2].pk, statement_id=row.id)
+            for row, hashes in declared
+            for sha2 in sorted(hashes & set(data))
+        ]
+    )
+
+
+def delete_unused_attachments() -> int:
+    """Delete attachment data no statement refers to any more (once its statements are
+    erased); how many. The files go once the transaction commits."""
+    unused = AttachmentContent.objects.filter(statements=None)
+    names = list(unused.values_list("file", flat=True))
+    unused.delete()
+    transaction.on_commit(lambda: _forget_files(names))
+    return len(names)
+
+
+def _forget_files(names: list[str]) -> None:
+    """Files written for a transaction that rolled back."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def _store(
+    client: Client, received: list[dict], documents: list[dict], *, stored
+) -> list[Statement]:
+    """Insert the new statements (a resent one is checked, not stored again); the new rows."""
     ids = [uuid.UUID(document["id"]) for document in documents]
     existing = {row.id: row.data for row in Statement.objects.filter(id__in=ids).only("data")}
     new = []
@@ -163,7 +220,7 @@ def _store(client: Client, received: list[dict], documents: list[dict], *, store
                 f"Statement {statement_id} is already stored with different content."
             )
     if not new:
-        return
+        return []
     rows = [
         Statement(
             id=uuid.UUID(document["id"]),
@@ -187,6 +244,7 @@ def _store(client: Client, received: list[dict], documents: list[dict], *, store
     for row in rows:
         if row.voids is None and row.id not in voided:
             feed_progress(row.data, client=client)
+    return rows
 
 
 def _check_voiding(rows: list[Statement]) -> None:

@@ -484,9 +484,5 @@ def _attachments(value, where: str) -> None:
         if isinstance(length, bool) or not isinstance(length, int) or length < 0:
             raise StatementError(f"{here}.length: must be a whole number of octets.")
         _string(attachment["sha2"], f"{here}.sha2")
-        if "fileUrl" not in attachment:
-            raise StatementError(
-                f"{here}: attachment data is not accepted by this LRS (no multipart/mixed "
-                "requests); an attachment needs a “fileUrl”."
-            )
-        _iri(attachment["fileUrl"], f"{here}.fileUrl")
+        if "fileUrl" in attachment:  # without it, the data comes as a part (lrs.attachments)
+            _iri(attachment["fileUrl"], f"{here}.fileUrl")

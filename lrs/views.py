@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from xapi.identity import XAPI_VERSION
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .documents import formatted, iso
 from .validation import StatementError, is_uuid, strict_json
 
@@ -118,15 +118,14 @@ def _max_body_bytes() -> int:
     return settings.LRS_MAX_BODY_BYTES
 
 
-def _json_body(request):
+def _body(request) -> tuple[object, list[attachments.Part]]:
+    """The statements JSON and the attachment parts (``multipart/mixed``) of a PUT or POST."""
     content_type = request.content_type or ""
-    if content_type.startswith("multipart/"):
+    if content_type not in {"application/json", "multipart/mixed"}:
         raise StatementError(
-            "Attachments are not supported: send statements as application/json (attachments "
-            "only with a fileUrl)."
+            "Send statements with Content-Type: application/json (or multipart/mixed with "
+            "attachments)."
         )
-    if content_type != "application/json":
-        raise StatementError("Send statements with Content-Type: application/json.")
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > _max_body_bytes():
         raise TooLarge
@@ -136,7 +135,10 @@ def _json_body(request):
         raise TooLarge from None
     if len(body) > _max_body_bytes():
         raise TooLarge
-    return strict_json(body)
+    if content_type == "multipart/mixed":
+        first, parts = attachments.parse(body, request.content_params.get("boundary"))
+        return strict_json(first), parts
+    return strict_json(body), []
 
 
 def _put(request, client):
@@ -149,7 +151,7 @@ def _put(request, client):
         raise StatementError("PUT needs the statementId parameter.")
     if not is_uuid(statement_id):
         raise StatementError("statementId: must be a UUID.")
-    statement = _json_body(request)
+    statement, parts = _body(request)
     if not isinstance(statement, dict):
         raise StatementError("PUT takes one statement (a JSON object).")
     if "id" in statement:
@@ -157,7 +159,7 @@ def _put(request, client):
             raise StatementError("The statement's id differs from the statementId parameter.")
     else:
         statement = {**statement, "id": statement_id}
-    services.store_statements(client=client, statements=[statement])
+    services.store_statements(client=client, statements=[statement], parts=parts)
     return xapi_response(status=204)
 
 
@@ -165,12 +167,13 @@ def _post(request, client):
     if request.GET:
         name = next(iter(request.GET))
         raise StatementError(f"Unknown parameter “{name}” (POST stores statements).")
-    body = _json_body(request)
+    body, parts = _body(request)
     if isinstance(body, dict):
         body = [body]
     if not isinstance(body, list):
         raise StatementError("POST takes a statement or a list of statements.")
-    return xapi_response(services.store_statements(client=client, statements=body))
+    ids = services.store_statements(client=client, statements=body, parts=parts)
+    return xapi_response(ids)
 
 
 def _get(request, client):
@@ -187,7 +190,7 @@ def _get(request, client):
         if row is None:
             return _not_found(request, consistent)
         headers = {**consistent, "Last-Modified": http_date(row.stored.timestamp())}
-        return xapi_response(formatted(row.data, fmt), headers=headers)
+        return _answer(params, formatted(row.data, fmt), [row.data], headers)
     query = selectors.parse_query(params)
     documents, following = selectors.statement_page(query, cursor, client=client)
     more = ""
@@ -195,4 +198,17 @@ def _get(request, client):
         token = selectors.more_token(params, following, client=client)
         more = f"{reverse('lrs:statements')}?{urlencode({'more': token})}"
     payload = {"statements": [formatted(d, query.format) for d in documents], "more": more}
-    return xapi_response(payload, headers=consistent)
+    return _answer(params, payload, documents, consistent)
+
+
+def _answer(params: dict, payload, documents: list[dict], headers: dict):
+    """JSON, or with ``attachments=true`` multipart/mixed: the JSON, then the attachment data."""
+    if not selectors.wants_attachments(params):
+        return xapi_response(payload, headers=headers)
+    first = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    body, content_type = attachments.serialise(first, selectors.attachment_parts(documents))
+    response = HttpResponse(body, content_type=content_type)
+    response[VERSION_HEADER] = XAPI_VERSION
+    for name, value in headers.items():
+        response[name] = value
+    return response
