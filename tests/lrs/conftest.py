@@ -1,6 +1,7 @@
 """Helpers for the LRS tests: a client application, authenticated requests, statements."""
 
 import base64
+import hashlib
 import json
 import uuid
 
@@ -14,6 +15,7 @@ URL = "/xapi/statements"
 VERB = "http://adlnet.gov/expapi/verbs/experienced"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+BOUNDARY = "xapi-test-boundary"
 
 
 def basic(key: str, secret: str) -> str:
@@ -41,6 +43,44 @@ class Api:
         data = body if isinstance(body, bytes | str) else json.dumps(body)
         kwargs = {"content_type": "application/json", **self.headers, **extra}
         return self.http.put(url, data, **kwargs)
+
+    def multipart(self, method: str, body: bytes, boundary: str = BOUNDARY, url=URL, **extra):
+        """PUT or POST a ``multipart/mixed`` body (see ``multipart``)."""
+        content_type = f'multipart/mixed; boundary="{boundary}"'
+        send = getattr(self.http, method.lower())
+        return send(url, body, content_type=content_type, **{**self.headers, **extra})
+
+
+USAGE = "https://example.org/attachment-usage/essay"
+
+
+def attachment(data: bytes, *, content_type: str = "text/plain", **extra) -> dict:
+    """An attachment object declaring ``data`` (SHA-256)."""
+    return {
+        "usageType": USAGE,
+        "display": {"en": "Essay"},
+        "contentType": content_type,
+        "length": len(data),
+        "sha2": hashlib.sha256(data).hexdigest(),
+        **extra,
+    }
+
+
+def part(data: bytes, *, content_type: str = "text/plain", sha2: str | None = None) -> bytes:
+    """The headers and data of one attachment part, as the specification asks."""
+    headers = (
+        f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: binary\r\n"
+        f"X-Experience-API-Hash: {sha2 or hashlib.sha256(data).hexdigest()}\r\n\r\n"
+    )
+    return headers.encode() + data
+
+
+def multipart(statements, *parts: bytes, boundary: str = BOUNDARY) -> bytes:
+    """A multipart/mixed body: the statements as JSON, then the ``parts`` (see ``part``)."""
+    first = b"Content-Type: application/json\r\n\r\n" + json.dumps(statements).encode()
+    delimiter = f"--{boundary}\r\n".encode()
+    body = b"".join(delimiter + piece + b"\r\n" for piece in (first, *parts))
+    return body + f"--{boundary}--\r\n".encode()
 
 
 def agent(email: str = "learner@example.org", **extra) -> dict:
