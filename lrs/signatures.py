@@ -49,7 +49,8 @@ def verify_jws(token: bytes, statement: dict, *, where: str) -> None:
     segments = text.split(".")
     if len(segments) != 3 or not all(segments):
         raise StatementError(f"{where}: not a JWS in compact serialisation.")
-    header = strict_json(_base64url(segments[0], where), f"{where} header")
+    header_json, payload_json, signature = (_base64url(s, where) for s in segments)
+    header = strict_json(header_json, f"{where} header")
     if not isinstance(header, dict):
         raise StatementError(f"{where}: the JWS header must be a JSON object.")
     algorithm = header.get("alg")
@@ -57,13 +58,12 @@ def verify_jws(token: bytes, statement: dict, *, where: str) -> None:
         raise StatementError(
             f"{where}: the JWS algorithm must be RS256, RS384 or RS512, not {algorithm!r}."
         )
-    payload = strict_json(_base64url(segments[1], where), f"{where} payload")
+    payload = strict_json(payload_json, f"{where} payload")
     validate_statement(payload, where=f"{where} payload")
     if not equivalent(payload, statement):
         raise StatementError(f"{where}: the signed payload differs from the statement.")
     if "x5c" in header:
         signed = f"{segments[0]}.{segments[1]}".encode("ascii")
-        signature = _base64url(segments[2], where)
         _verify_with_certificate(header["x5c"], algorithm, signed, signature, where)
 
 
