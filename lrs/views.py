@@ -118,14 +118,27 @@ def _max_body_bytes() -> int:
     return settings.LRS_MAX_BODY_BYTES
 
 
-def _body(request) -> tuple[object, list[attachments.Part]]:
-    """The statements JSON and the attachment parts (``multipart/mixed``) of a PUT or POST."""
-    content_type = request.content_type or ""
-    if content_type not in {"application/json", "multipart/mixed"}:
+def _statements_body(request) -> tuple[object, list[attachments.Part]]:
+    """The statements JSON of a PUT or POST, and its attachment parts (``multipart/mixed``)."""
+    if request.content_type == "multipart/mixed":
+        first, parts = attachments.parse(_raw_body(request), request.content_params.get("boundary"))
+        return strict_json(first), parts
+    if request.content_type != "application/json":
         raise StatementError(
             "Send statements with Content-Type: application/json (or multipart/mixed with "
             "attachments)."
         )
+    return _json_body(request), []
+
+
+def _json_body(request):
+    if (request.content_type or "") != "application/json":
+        raise StatementError("Send statements with Content-Type: application/json.")
+    return strict_json(_raw_body(request))
+
+
+def _raw_body(request) -> bytes:
+    """The request body, within ``LRS_MAX_BODY_BYTES`` (``TooLarge`` otherwise)."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > _max_body_bytes():
         raise TooLarge
@@ -135,10 +148,7 @@ def _body(request) -> tuple[object, list[attachments.Part]]:
         raise TooLarge from None
     if len(body) > _max_body_bytes():
         raise TooLarge
-    if content_type == "multipart/mixed":
-        first, parts = attachments.parse(body, request.content_params.get("boundary"))
-        return strict_json(first), parts
-    return strict_json(body), []
+    return body
 
 
 def _put(request, client):
@@ -151,7 +161,7 @@ def _put(request, client):
         raise StatementError("PUT needs the statementId parameter.")
     if not is_uuid(statement_id):
         raise StatementError("statementId: must be a UUID.")
-    statement, parts = _body(request)
+    statement, parts = _statements_body(request)
     if not isinstance(statement, dict):
         raise StatementError("PUT takes one statement (a JSON object).")
     if "id" in statement:
@@ -167,7 +177,7 @@ def _post(request, client):
     if request.GET:
         name = next(iter(request.GET))
         raise StatementError(f"Unknown parameter “{name}” (POST stores statements).")
-    body, parts = _body(request)
+    body, parts = _statements_body(request)
     if isinstance(body, dict):
         body = [body]
     if not isinstance(body, list):
