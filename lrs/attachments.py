@@ -2,9 +2,9 @@
 
 xAPI 1.0.3 (Communication 1.5.2, Data 2.4.11): the first part is ``application/json`` with the
 statements; every further part is the data of one attachment, with ``X-Experience-API-Hash``
-(its SHA-2) and ``Content-Transfer-Encoding: binary``. Every attachment without a ``fileUrl``
-needs its part, every part must belong to an attachment, and its data must have the declared
-hash and length. Errors are ``StatementError`` (400) in English.
+(its SHA-2) and ``Content-Transfer-Encoding: binary`` (assumed when missing). Every attachment
+without a ``fileUrl`` needs its part, every part must belong to an attachment, and its data
+must have the declared hash and length. Errors are ``StatementError`` (400) in English.
 """
 
 import hashlib
@@ -59,12 +59,14 @@ def parse(body: bytes, boundary: str | None) -> tuple[bytes, list[Part]]:
         raise MultipartError("The first part must have Content-Type: application/json.")
     attachments = []
     for number, (headers, data) in enumerate(rest, start=2):
-        if "content-type" not in headers:
-            raise MultipartError(f"Part {number} has no Content-Type header.")
         if not headers.get(HASH_HEADER, "").strip():
             raise MultipartError(f"Part {number} has no X-Experience-API-Hash header.")
-        if headers.get("content-transfer-encoding", "").strip().lower() != "binary":
+        # Without the header, binary is assumed (Communication 1.5.2: the LRS SHOULD).
+        if headers.get("content-transfer-encoding", "binary").strip().lower() != "binary":
             raise MultipartError(f"Part {number} needs Content-Transfer-Encoding: binary.")
+        length = headers.get("content-length", str(len(data))).strip()
+        if length != str(len(data)):
+            raise MultipartError(f"Part {number} is not as long as its Content-Length header.")
         attachments.append(Part(headers=headers, data=data))
     return first_data, attachments
 

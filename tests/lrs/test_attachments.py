@@ -181,14 +181,27 @@ def test_multipart_needs_a_boundary(api):
     assert_refused(response, "boundary")
 
 
-def test_parts_need_binary_transfer_encoding_and_hash_headers(api):
-    """XAPI-00135 and XAPI-00132: attachment parts carry Content-Transfer-Encoding: binary and
-    X-Experience-API-Hash."""
+def test_parts_need_a_hash_header_and_binary_transfer_encoding(api):
+    """XAPI-00132 and XAPI-00135: attachment parts carry X-Experience-API-Hash, and no
+    Content-Transfer-Encoding but binary; a part whose Content-Length differs is malformed."""
     sent = statement(attachments=[attachment(ESSAY)])
     encoded = part(ESSAY).replace(b"binary", b"base64")
     assert_refused(api.multipart("POST", multipart(sent, encoded)), "binary")
     unnamed = part(ESSAY).replace(b"X-Experience-API-Hash", b"X-Other")
     assert_refused(api.multipart("POST", multipart(sent, unnamed)), "X-Experience-API-Hash")
+    counted = f"Content-Length: {len(ESSAY) + 3}\r\n".encode() + part(ESSAY)
+    assert_refused(api.multipart("POST", multipart(sent, counted)), "Content-Length")
+
+
+def test_part_headers_the_specification_makes_optional_may_be_left_out(api):
+    """Communication 1.5.2: the LRS assumes binary without Content-Transfer-Encoding, and a
+    part's Content-Type is recommended, not required."""
+    sha2 = hashlib.sha256(ESSAY).hexdigest()
+    bare = f"X-Experience-API-Hash: {sha2}\r\n\r\n".encode() + ESSAY
+    sent = statement(attachments=[attachment(ESSAY)])
+    response = api.multipart("POST", multipart(sent, bare))
+    assert response.status_code == 200, response.content
+    assert AttachmentContent.objects.get().sha2 == sha2
 
 
 def framed(*lines: str, close: bool = True) -> bytes:
