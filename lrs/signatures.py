@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .attachments import OCTET_STREAM, attachments_of, is_signature
+from .attachments import OCTET_STREAM, is_signature
 from .documents import comparable
 from .validation import StatementError, parse_timestamp, strict_json, validate_statement
 
@@ -30,7 +30,7 @@ def check_signatures(statement: dict, data: dict[str, bytes], *, where: str) -> 
 
     ``data``: the attachment parts received, by lower-case SHA-2.
     """
-    for attachment in attachments_of(statement):
+    for attachment in statement.get("attachments", []):  # a SubStatement is not signed alone
         if not is_signature(attachment):
             continue
         if attachment["contentType"] != OCTET_STREAM:

@@ -8,6 +8,8 @@ import json
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lrs.models import AttachmentContent, Statement
 from lrs.privacy import erase_user
@@ -112,6 +114,19 @@ def test_statement_query_sends_each_attachment_once(api):
         hashlib.sha256(ESSAY).hexdigest(): ESSAY,
         hashlib.sha256(PICTURE).hexdigest(): PICTURE,
     }
+
+
+def test_attachment_data_costs_one_query_whatever_the_page(api):
+    """Query budget of ``selectors.attachment_parts``: one query for a page's attachment data."""
+    statements = [statement(attachments=[attachment(bytes([n]) * 10)]) for n in range(5)]
+    parts = [part(bytes([n]) * 10) for n in range(5)]
+    assert api.multipart("POST", multipart(statements, *parts)).status_code == 200
+    with CaptureQueriesContext(connection) as plain:
+        api.get({"attachments": "false"})
+    with CaptureQueriesContext(connection) as with_data:
+        response = api.get({"attachments": "true"})
+    assert len(read_multipart(response)) == 6
+    assert len(with_data) == len(plain) + 1
 
 
 def test_attachment_with_file_url_and_its_part_is_stored_and_served(api):
