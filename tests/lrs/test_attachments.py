@@ -59,6 +59,14 @@ def test_post_stores_statement_and_attachment_data_once_per_hash(api):
     assert content.statements.count() == 3
 
 
+def test_boundary_of_the_specification_example_is_understood(api):
+    """Communication 1.5.2 example: a quoted boundary with every allowed character class."""
+    boundary = "abcABC0123'()+_,-./:=?"
+    sent = statement(attachments=[attachment(ESSAY)])
+    body = multipart(sent, part(ESSAY), boundary=boundary)
+    assert api.multipart("POST", body, boundary=boundary).status_code == 200
+
+
 def test_put_takes_a_multipart_statement(api):
     """Communication 2.1.1: PUT statements accepts multipart/mixed like POST."""
     statement_id = new_id()
