@@ -6,7 +6,10 @@ string, and a form-encoded body carrying the headers (``Authorization``,
 ``X-Experience-API-Version``, ``Content-Type``, ``If-Match``...), the resource's parameters,
 and the request body as ``content`` (text, read as UTF-8). ``alternate_syntax`` turns such a
 request into the one it stands for before the view sees it; malformed ones are refused with
-400. The whole form is limited like any body (``settings.LRS_MAX_BODY_BYTES``).
+400. The form's Content-Type describes ``content`` (application/json when it names none); its
+other header fields fill in the headers the request itself lacks (a real header wins, as the
+ADL conformance suite expects). The whole form is limited like any body
+(``settings.LRS_MAX_BODY_BYTES``).
 """
 
 from functools import wraps
@@ -20,10 +23,10 @@ from .views import TooLarge, error
 
 METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE"}
 FORM = "application/x-www-form-urlencoded"
+DEFAULT_CONTENT_TYPE = "application/json"
 HEADERS = {
     "authorization": "HTTP_AUTHORIZATION",
     "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
-    "content-type": "CONTENT_TYPE",
     "if-match": "HTTP_IF_MATCH",
     "if-none-match": "HTTP_IF_NONE_MATCH",
 }
@@ -72,11 +75,13 @@ def rewrite(request) -> None:
         raise AlternateSyntaxError("The form has too many fields.") from None
     params = QueryDict(mutable=True)
     content = b""
-    request.META.pop("CONTENT_TYPE", None)
+    request.META["CONTENT_TYPE"] = DEFAULT_CONTENT_TYPE
     for name, value in form.items():
         lowered = name.lower()
-        if lowered in HEADERS:
-            request.META[HEADERS[lowered]] = value
+        if lowered == "content-type":
+            request.META["CONTENT_TYPE"] = value
+        elif lowered in HEADERS:
+            request.META.setdefault(HEADERS[lowered], value)
         elif lowered == "content":
             content = value.encode("utf-8")
         elif lowered not in IGNORED:

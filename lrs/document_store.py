@@ -8,9 +8,11 @@ its own documents: a client never reads, lists, overwrites or deletes another cl
 Writes follow the concurrency rules of xAPI 1.0.3 (Communication 3.1): the stored document's
 row is locked, ``If-Match`` (a list of ETags, or ``*``) and ``If-None-Match: *`` are checked
 against it (``PreconditionFailed``, HTTP 412), and a profile document that exists may only be
-changed by a request carrying one of those headers (``DocumentConflict``, HTTP 409). POST
-merges a JSON object into a stored JSON object, property by property (top level only).
-Nothing is written when a check fails.
+replaced (PUT) by a request carrying one of those headers (``DocumentConflict``, HTTP 409).
+POST stores a new document as PUT does, and merges into a stored one: both must be JSON
+objects (else 400), and the posted properties replace the stored ones (top level only).
+Content is otherwise opaque bytes, kept with its Content-Type. Nothing is written when a
+check fails.
 """
 
 import hashlib
@@ -137,19 +139,14 @@ def save_document(
     preconditions: Preconditions,
     require_preconditions: bool,
 ) -> Document:
-    """Store ``content`` (PUT) or merge it into the stored JSON object (POST, ``merge``).
+    """Store ``content`` (PUT), or merge it into the stored document (POST, ``merge``).
 
-    ``StatementError`` (400) for a POST that is not a JSON object (or onto a stored document
-    that is not one) and for ``application/json`` content that is not valid JSON;
-    ``PreconditionFailed`` (412); ``DocumentConflict`` (409) when ``require_preconditions``
-    (profiles) and the document exists but the request named no ETag.
+    ``StatementError`` (400) for a POST onto a stored document when either is not a JSON
+    object; ``PreconditionFailed`` (412); ``DocumentConflict`` (409) for a PUT without
+    If-Match or If-None-Match onto an existing document when ``require_preconditions``
+    (the profile resources).
     """
     content_type = content_type.strip() or DEFAULT_CONTENT_TYPE
-    posted = None
-    if merge:
-        posted = _json_object(content, content_type, "The posted document")
-    elif media_type(content_type) == JSON:
-        strict_json(content, "content")
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -158,7 +155,7 @@ def save_document(
                     address,
                     content,
                     content_type,
-                    posted,
+                    merge,
                     preconditions,
                     require_preconditions,
                 )
@@ -170,12 +167,13 @@ def save_document(
     raise AssertionError("unreachable")
 
 
-def _save(client, address, content, content_type, posted, preconditions, require) -> Document:
+def _save(client, address, content, content_type, merge, preconditions, require) -> Document:
     key = address.key(client)
     existing = Document.objects.select_for_update().filter(key=key).first()
-    check_preconditions(existing, preconditions, require=require)
-    if posted is not None and existing is not None:
-        stored = _json_object(existing.content, existing.content_type, "The stored document")
+    check_preconditions(existing, preconditions, require=require and not merge)
+    if merge and existing is not None:
+        posted = _json_object(content, content_type, "The posted document")
+        stored = _json_object(bytes(existing.content), existing.content_type, "The stored document")
         content = json.dumps({**stored, **posted}, ensure_ascii=False).encode("utf-8")
         content_type = JSON
     document = existing or Document(
@@ -248,7 +246,7 @@ def _bare(tag: str) -> str:
 def _json_object(content: bytes, content_type: str, what: str) -> dict:
     if media_type(content_type) != JSON:
         raise StatementError(
-            f"{what} is not application/json: POST merges JSON objects only (use PUT)."
+            f"{what} is not application/json: POST merges JSON objects only (PUT replaces)."
         )
     value = strict_json(content, what)
     if not isinstance(value, dict):
