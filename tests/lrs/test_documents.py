@@ -53,6 +53,18 @@ def test_put_then_get_returns_the_document_with_etag_and_last_modified(documents
     assert response["X-Experience-API-Version"] == "1.0.3"
 
 
+def test_a_stored_html_document_is_never_run_on_the_sites_origin(documents):
+    """Documents are untrusted bytes: served sandboxed, not sniffed, as a download."""
+    page = "<script>alert(document.cookie)</script>"
+    documents.put(STATE, state_params(), page, "text/html")
+    response = documents.get(STATE, state_params())
+    assert response.content == page.encode()
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == "attachment"
+
+
 def test_post_of_a_new_document_stores_it_whatever_its_content(documents):
     """Communication 2.2.s7: a POST for a document not in the LRS is treated as a PUT; 2.2.s4.b2:
     the LRS cannot reject it for its contents."""
