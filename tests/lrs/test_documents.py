@@ -220,6 +220,15 @@ def test_put_and_post_need_a_state_id_and_since_must_be_a_timestamp(documents):
     assert not Document.objects.exists()
 
 
+def test_since_beside_a_state_id_is_checked_and_ignored(documents):
+    """Communication 2.3.s4.table1.row4 as the conformance suite reads it: since has no
+    effect on a GET of one document, but a malformed since is still 400."""
+    documents.put(STATE, state_params(), {"v": 1})
+    future = iso(datetime.now(UTC) + timedelta(minutes=5))
+    assert documents.get(STATE, state_params(since=future)).json() == {"v": 1}
+    assert documents.get(STATE, state_params(since="yesterday")).status_code == 400
+
+
 def test_head_answers_like_get_without_a_body(documents):
     """Communication 1.1: HEAD returns the headers of GET (ETag included) and no body."""
     documents.put(STATE, state_params(), "hello", "text/plain")
