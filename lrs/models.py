@@ -22,7 +22,10 @@ class Client(models.Model):
     A client is scoped: its statements feed learners' progress only for the activities
     registered on it (``activities``, and even then never for activities Savad grades
     itself; see ``lrs.progress_feed``), and it reads only the statements it sent unless an
-    administrator lets it read every client's (``reads_all_statements``).
+    administrator lets it read every client's (``reads_all_statements``). The Activities and
+    Agents resources describe from those same readable statements. Its State and profile
+    documents (``Document``) are its own: no other client reads or changes them, whatever
+    ``reads_all_statements`` says.
     """
 
     name = models.CharField(_("name"), max_length=120)

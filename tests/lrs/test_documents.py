@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lrs import services
+from lrs.document_store import Address, Preconditions, save_document
 from lrs.models import Document
 from tests.lrs.doc_api import (
     ACTIVITY,
@@ -375,7 +377,8 @@ def test_delete_honours_if_match(documents):
 
 
 def test_activity_profile_round_trip_and_listing(documents):
-    """Communication 2.8: PUT/GET/DELETE with profileId; GET without it lists the ids."""
+    """XAPI-00293/00288/00285 (Communication 2.7): PUT/GET/DELETE with profileId (a new
+    document needs no precondition); GET without it lists the ids."""
     params = {"activityId": ACTIVITY, "profileId": "glossary"}
     assert documents.put(ACTIVITY_PROFILE, params, "terms", "text/plain").status_code == 204
     assert documents.get(ACTIVITY_PROFILE, params).content == b"terms"
@@ -388,8 +391,8 @@ def test_activity_profile_round_trip_and_listing(documents):
 
 
 def test_activity_profile_parameters(documents):
-    """Communication 2.8 table: activityId is required, profileId required to write or delete,
-    and the resource takes no agent."""
+    """XAPI-00299, XAPI-00302 and XAPI-00304 (Communication 2.7 table): activityId is
+    required, profileId required to write or delete, and the resource takes no agent."""
     response = documents.put(ACTIVITY_PROFILE, {"profileId": "p"}, {"a": 1})
     assert response.status_code == 400
     assert "activityId" in response.json()["error"]
@@ -403,7 +406,8 @@ def test_activity_profile_parameters(documents):
 
 
 def test_agent_profile_round_trip_listing_and_since(documents):
-    """Communication 2.7: agent and profileId name a document; since filters the listing."""
+    """XAPI-00269/00270/00271/00268 (Communication 2.6): agent and profileId name a document;
+    GET without profileId lists the ids, since filters the listing."""
     params = {"agent": agent_json(), "profileId": "preferences"}
     assert documents.put(AGENT_PROFILE, params, {"lang": "fa"}).status_code == 204
     response = documents.get(AGENT_PROFILE, params)
@@ -420,7 +424,8 @@ def test_agent_profile_round_trip_listing_and_since(documents):
 
 
 def test_agent_profile_needs_an_identified_agent(documents):
-    """Communication 2.7 table: agent is required and must be an Agent (or identified Group)."""
+    """XAPI-00264 and XAPI-00257 (Communication 2.6 table): agent is required and must be an
+    Agent (or identified Group)."""
     for params in (
         {"profileId": "p"},
         {"agent": "{}", "profileId": "p"},
@@ -430,3 +435,44 @@ def test_agent_profile_needs_an_identified_agent(documents):
         assert response.status_code == 400, params
         assert "agent" in response.json()["error"]
     assert not Document.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_to_one_state_lose_no_property(credentials):
+    """Merges of parallel POSTs are serialised (row lock, retry of a parallel creation): every
+    posted property is in the document afterwards."""
+    client, _secret = credentials
+    address = Address(
+        kind=Document.Kind.STATE,
+        document_id="resume",
+        activity_id=ACTIVITY,
+        agent=json.loads(agent_json()),
+    )
+    start = threading.Barrier(6)
+    failures = []
+
+    def post(number: int) -> None:
+        try:
+            start.wait()
+            save_document(
+                client=client,
+                address=address,
+                content=json.dumps({f"k{number}": number}).encode(),
+                content_type="application/json",
+                merge=True,
+                preconditions=Preconditions(),
+                require_preconditions=False,
+            )
+        except Exception as problem:  # reported by the assertion below
+            failures.append(problem)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    document = Document.objects.get()
+    assert json.loads(bytes(document.content)) == {f"k{n}": n for n in range(6)}

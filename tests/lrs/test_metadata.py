@@ -90,8 +90,9 @@ def test_activities_and_agents_are_read_only(api):
 
 
 def test_an_agent_is_answered_as_a_person_with_lists(api):
-    """Communication 2.5: GET with agent returns a Person Object: objectType "Person" and each
-    identifying property as a list, names included from statements about the agent."""
+    """XAPI-00236/00237/00238/00239/00242/00247 (Communication 2.4): GET with agent returns a
+    Person Object: objectType "Person" and each identifying property as a list, names
+    included from statements about the agent."""
     api.post(statement(actor=agent(name="Sara Ahmadi")))
     params = {"agent": json.dumps(agent(name="S. Ahmadi"))}
     response = get(api, AGENTS, params)
@@ -116,7 +117,8 @@ def test_an_agent_is_answered_as_a_person_with_lists(api):
     ],
 )
 def test_agents_needs_one_identified_agent(api, params):
-    """Communication 2.5 table: agent is required and is an Agent Object (JSON)."""
+    """XAPI-00243 and XAPI-00249 (Communication 2.4 table): agent is required and must be a
+    valid Agent (JSON)."""
     response = get(api, AGENTS, params)
     assert response.status_code == 400
     assert "agent" in response.json()["error"]
