@@ -10,9 +10,9 @@ row is locked, ``If-Match`` (a list of ETags, or ``*``) and ``If-None-Match: *``
 against it (``PreconditionFailed``, HTTP 412), and a profile document that exists may only be
 replaced (PUT) by a request carrying one of those headers (``DocumentConflict``, HTTP 409).
 POST stores a new document as PUT does, and merges into a stored one: both must be JSON
-objects (else 400), and the posted properties replace the stored ones (top level only).
-Content is otherwise opaque bytes, kept with its Content-Type. Nothing is written when a
-check fails.
+objects (else 400), and the posted properties replace the stored ones (top level only); a
+merge may not grow the document past ``settings.LRS_MAX_BODY_BYTES`` (413). Content is
+otherwise opaque bytes, kept with its Content-Type. Nothing is written when a check fails.
 """
 
 import hashlib
@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,6 +39,10 @@ class DocumentConflict(Exception):
 
 class PreconditionFailed(Exception):
     """``If-Match`` or ``If-None-Match`` does not hold for the stored document (412)."""
+
+
+class DocumentTooLarge(Exception):
+    """A merge would make the document larger than ``settings.LRS_MAX_BODY_BYTES`` (413)."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,11 @@ def _save(client, address, content, content_type, merge, preconditions, require)
         stored = _json_object(bytes(existing.content), existing.content_type, "The stored document")
         content = json.dumps({**stored, **posted}, ensure_ascii=False).encode("utf-8")
         content_type = JSON
+        if len(content) > settings.LRS_MAX_BODY_BYTES:
+            raise DocumentTooLarge(
+                f"The merged document would be larger than this LRS keeps "
+                f"({settings.LRS_MAX_BODY_BYTES} bytes): PUT a smaller one."
+            )
     document = existing or Document(
         client=client,
         kind=address.kind,

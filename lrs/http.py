@@ -4,11 +4,16 @@ exceptions of expected failures as xAPI error responses, and bodiless answers to
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
-from .document_store import DocumentConflict, PreconditionFailed
+from .document_store import DocumentConflict, DocumentTooLarge, PreconditionFailed
 from .validation import StatementError
 from .views import TooLarge, error
 
-STATUSES = {StatementError: 400, DocumentConflict: 409, PreconditionFailed: 412}
+STATUSES = {
+    StatementError: 400,
+    DocumentConflict: 409,
+    PreconditionFailed: 412,
+    DocumentTooLarge: 413,
+}
 
 
 def read_body(request) -> bytes:
@@ -33,7 +38,7 @@ def answer(request, handler, *args):
     except TooLarge:
         limit = settings.LRS_MAX_BODY_BYTES
         response = error(413, f"The request body is larger than this LRS accepts ({limit} bytes).")
-    except (StatementError, DocumentConflict, PreconditionFailed) as problem:
+    except tuple(STATUSES) as problem:
         status = next(code for kind, code in STATUSES.items() if isinstance(problem, kind))
         response = error(status, str(problem))
     return head_safe(request, response)

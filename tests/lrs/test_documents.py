@@ -269,6 +269,15 @@ def test_body_over_the_limit_is_413_and_nothing_is_stored(documents, settings):
     assert documents.put(STATE, state_params(), "x" * 100, "text/plain").status_code == 204
 
 
+def test_merges_cannot_grow_a_document_past_the_limit(documents, settings):
+    settings.LRS_MAX_BODY_BYTES = 60
+    assert documents.post(STATE, state_params(), {"a": "x" * 30}).status_code == 204
+    response = documents.post(STATE, state_params(), {"b": "y" * 30})
+    assert response.status_code == 413
+    assert "merged document" in response.json()["error"]
+    assert documents.get(STATE, state_params()).json() == {"a": "x" * 30}
+
+
 def test_a_client_sees_only_its_own_documents(documents):
     """Savad's client scoping: documents belong to the client that wrote them."""
     documents.put(STATE, state_params(), "mine", "text/plain")
