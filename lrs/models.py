@@ -22,7 +22,10 @@ class Client(models.Model):
     A client is scoped: its statements feed learners' progress only for the activities
     registered on it (``activities``, and even then never for activities Savad grades
     itself; see ``lrs.progress_feed``), and it reads only the statements it sent unless an
-    administrator lets it read every client's (``reads_all_statements``).
+    administrator lets it read every client's (``reads_all_statements``). The Activities and
+    Agents resources describe from those same readable statements. Its State and profile
+    documents (``Document``) are its own: no other client reads or changes them, whatever
+    ``reads_all_statements`` says.
     """
 
     name = models.CharField(_("name"), max_length=120)
@@ -164,3 +167,47 @@ class AttachmentContent(models.Model):
 
     def __str__(self) -> str:
         return self.sha2
+
+
+class Document(models.Model):
+    """A State, Activity Profile or Agent Profile document (xAPI 1.0.3, Communication 2.3-2.8).
+
+    Documents belong to the client that wrote them: each client has its own namespace (content
+    keeps its resume state private), whatever ``Client.reads_all_statements`` says. ``key`` is
+    the SHA-256 of everything that names the document (see ``lrs.document_store.Address``), so
+    one unique index makes each write an upsert; ``etag`` is the quoted SHA-1 of ``content``.
+    """
+
+    class Kind(models.IntegerChoices):
+        STATE = 1, _("state")
+        ACTIVITY_PROFILE = 2, _("activity profile")
+        AGENT_PROFILE = 3, _("agent profile")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    activity_id = models.TextField(_("activity"), blank=True)
+    activity_key = models.CharField(_("activity key"), max_length=64, blank=True)
+    agent = models.JSONField(_("agent"), null=True, blank=True)
+    agent_key = models.CharField(_("agent key"), max_length=64, blank=True, db_index=True)
+    registration = models.UUIDField(_("registration"), null=True, blank=True)
+    document_id = models.TextField(_("document id"))
+    content = models.BinaryField(_("content"))
+    content_type = models.CharField(_("content type"), max_length=255)
+    etag = models.CharField(_("ETag"), max_length=42)
+    updated = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("xAPI document")
+        verbose_name_plural = _("xAPI documents")
+        indexes = [
+            models.Index(
+                fields=["client", "kind", "activity_key", "agent_key", "updated"],
+                name="lrs_document_listing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.document_id[:60]}"

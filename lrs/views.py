@@ -64,19 +64,28 @@ def statements(request):
     return response
 
 
-def _statements(request):
+def check_client(request):
+    """``(client, None)`` for a request with a 1.0.x version header and an active client's
+    credentials, else ``(None, the 400 or 401 response)``. Every resource but about uses it."""
     version = request.headers.get(VERSION_HEADER, "").strip()
     if not version:
-        return error(400, f"The {VERSION_HEADER} header is required (this LRS speaks 1.0.3).")
+        return None, error(400, f"The {VERSION_HEADER} header is required (this LRS speaks 1.0.3).")
     if ACCEPTED_VERSION.fullmatch(version) is None:
-        return error(400, f"xAPI version {version!r} is not supported; use 1.0.x (1.0.3).")
+        return None, error(400, f"xAPI version {version!r} is not supported; use 1.0.x (1.0.3).")
     client = services.authenticate(request.headers.get("Authorization", ""))
     if client is None:
-        return error(
+        return None, error(
             401,
             "Send the credentials of an active client with HTTP Basic authentication.",
             {"WWW-Authenticate": 'Basic realm="Savad xAPI", charset="UTF-8"'},
         )
+    return client, None
+
+
+def _statements(request):
+    client, refusal = check_client(request)
+    if refusal is not None:
+        return refusal
     handlers = {"GET": _get, "HEAD": _get, "PUT": _put, "POST": _post}
     handler = handlers.get(request.method)
     if handler is None:

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from lrs import services
+from tests.lrs.doc_api import Documents
 
 VERSION = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
 URL = "/xapi/statements"
@@ -120,3 +121,10 @@ def credentials(db):
 def api(credentials) -> Api:
     client, secret = credentials
     return Api(client.key, secret)
+
+
+@pytest.fixture
+def documents(credentials):
+    """The document resources' test client, with the credentials of ``credentials``."""
+    client, secret = credentials
+    return Documents(client.key, secret)
