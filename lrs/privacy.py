@@ -30,7 +30,7 @@ def _document_entry(document: Document) -> dict:
     except UnicodeDecodeError:
         text, encoding = base64.b64encode(content).decode("ascii"), "base64"
     return {
-        "kind": Document.Kind(document.kind).label,
+        "kind": Document.Kind(document.kind).name.lower().replace("_", " "),  # not translated
         "activityId": document.activity_id,
         "id": document.document_id,
         "registration": str(document.registration or ""),
