@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from xapi.validation import StatementError, validate_statement
+
 from .documents import index_columns, links, prepare, same_statement
 from .models import Client, Statement, StatementLink
 from .progress_feed import feed_progress
-from .validation import StatementError, validate_statement
 
 AUTH_CACHE_SECONDS = 300
 LAST_USED_PRECISION = timedelta(minutes=1)
