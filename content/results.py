@@ -7,14 +7,14 @@ stored once. Then it grades what it can itself (``content.h5p.grading``): for th
 question types the learner's ``result.response`` is scored against the answers in the
 package's stored ``content.json``, and a QuestionSet or SingleChoiceSet is the sum of its
 questions answered in this attempt. Such results are stored as ``ScoreSource.SERVER`` with the
-server's numbers. Anything else keeps the browser's numbers (clamped to 0–1) and is stored as
+server's numbers. Anything else keeps the browser's numbers (on the 0–1 scale of
+``xapi.validation.scaled_score``, as statements to the LRS) and is stored as
 ``ScoreSource.SELF_REPORTED``: it shows as the learner's score but completes a required
 activity only in a course that accepts self-reported scores (``progress.services``).
 """
 
 import json
 import logging
-import math
 import uuid
 from decimal import Decimal
 
@@ -26,6 +26,7 @@ from core.exceptions import SavadError
 from progress import selectors as progress_selectors
 from progress.models import ScoreSource
 from progress.services import record_completion, record_score
+from xapi.validation import StatementError, Tolerances, scaled_score, validate_statement
 
 from .access import PlayerGrant, live_activity_page, packages_used_by
 from .h5p import grading
@@ -37,69 +38,49 @@ VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 SCORED_VERBS = {"answered", "completed", "passed", "failed", "scored"}
 LOCAL_ID = "http://h5p.org/x-api/h5p-local-content-id"
 SUB_CONTENT_ID = "http://h5p.org/x-api/h5p-subContentId"
+# H5P's deviations from xAPI, accepted from the player only: containers (question sets,
+# interactive videos) report ``interactionType: "compound"``, and scores leave their range
+# (bonus points above ``max``, ``max: 0`` for content without points).
+H5P_DEVIATIONS = Tolerances(score_range=True, interaction_types=frozenset({"compound"}))
 
 
 def player_content_id(package: H5PPackage) -> str:
     return f"savad-{package.pk}"
 
 
-def _number(value, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise SavadError(_("The score “%(name)s” is not a number.") % {"name": name})
-    return float(value)
-
-
-def _scaled(score: dict) -> tuple[float | None, float | None, float | None]:
-    raw = _number(score.get("raw"), "raw")
-    maximum = _number(score.get("max"), "max")
-    scaled = _number(score.get("scaled"), "scaled")
-    if raw is not None and maximum is not None and maximum > 0:
-        scaled = raw / maximum
-    if scaled is not None:
-        scaled = min(1.0, max(0.0, scaled))
-    return raw, maximum, scaled
-
-
 def _parse(statement) -> dict:
-    if not isinstance(statement, dict):
-        raise SavadError(_("The statement must be a JSON object."))
+    """The parts of a valid statement this module uses; ``SavadError`` (400) for anything else.
+
+    The statement is checked by the same model as the LRS's (``xapi.validation``, in English),
+    with H5P's known deviations (``H5P_DEVIATIONS``), and must carry its id.
+    """
     try:
-        statement_id = uuid.UUID(str(statement.get("id", "")))
-    except ValueError:
-        raise SavadError(_("The statement needs an id (a UUID).")) from None
-    verb = statement.get("verb")
-    verb_id = verb.get("id") if isinstance(verb, dict) else None
-    target = statement.get("object")
-    if not isinstance(verb_id, str) or not isinstance(target, dict):
-        raise SavadError(_("The statement needs a verb and an object."))
-    definition = target.get("definition") if isinstance(target.get("definition"), dict) else {}
-    extensions = (
-        definition.get("extensions") if isinstance(definition.get("extensions"), dict) else {}
-    )
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-    activities = context.get("contextActivities")
-    parent = isinstance(activities, dict) and bool(activities.get("parent"))
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
-    score = result.get("score") if isinstance(result.get("score"), dict) else {}
-    raw, maximum, scaled = _scaled(score)
-    success, completion = result.get("success"), result.get("completion")
-    categories = activities.get("category") if isinstance(activities, dict) else None
+        validate_statement(statement, tolerate=H5P_DEVIATIONS)
+    except StatementError as problem:
+        raise SavadError(str(problem)) from None
+    if "id" not in statement:
+        raise SavadError(_("The statement needs an id (a UUID)."))
+    verb_id = statement["verb"]["id"]
+    target = statement["object"]
+    extensions = target.get("definition", {}).get("extensions", {})
+    activities = statement.get("context", {}).get("contextActivities", {})
+    categories = activities.get("category")
+    result = statement.get("result", {})
+    score = result.get("score", {})
     return {
         "response": result.get("response"),
         "category": categories if isinstance(categories, list) else [],
-        "id": statement_id,
+        "id": uuid.UUID(statement["id"]),
         "verb": verb_id.removeprefix(VERB_PREFIX) if verb_id.startswith(VERB_PREFIX) else verb_id,
         "object_id": str(target.get("id", "")),
         "local_id": str(extensions.get(LOCAL_ID, "")),
         "sub_content_id": str(extensions.get(SUB_CONTENT_ID, ""))[:64],
-        "top_level": not parent and not extensions.get(SUB_CONTENT_ID),
-        "raw": raw,
-        "max": maximum,
-        "scaled": scaled,
-        "success": success if isinstance(success, bool) else None,
-        "completion": completion if isinstance(completion, bool) else None,
+        "top_level": not activities.get("parent") and not extensions.get(SUB_CONTENT_ID),
+        "raw": float(score["raw"]) if "raw" in score else None,
+        "max": float(score["max"]) if "max" in score else None,
+        "scaled": scaled_score(score),
+        "success": result.get("success"),
+        "completion": result.get("completion"),
     }
 
 
@@ -194,9 +175,7 @@ def _regrade(package: H5PPackage, parsed: dict, *, user_id: int, page) -> str:
     except grading.Ungradable as reason:
         logger.info("H5P statement %s self-reported: %s", parsed["id"], reason)
         return ScoreSource.SELF_REPORTED
-    parsed.update(
-        raw=grade.raw, max=grade.max, scaled=min(1.0, grade.scaled), success=grade.success
-    )
+    parsed.update(raw=grade.raw, max=grade.max, scaled=grade.scaled, success=grade.success)
     return ScoreSource.SERVER
 
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .validation import StatementError
+from xapi.validation import StatementError
 
 CRLF = b"\r\n"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"

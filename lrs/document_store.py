@@ -25,9 +25,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xapi.validation import StatementError, strict_json
+
 from . import keys
 from .models import Client, Document
-from .validation import StatementError, strict_json
 
 JSON = "application/json"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"

@@ -18,6 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from xapi.identity import XAPI_VERSION
+from xapi.validation import (
+    StatementError,
+    is_iri,
+    is_uuid,
+    parse_timestamp,
+    strict_json,
+    validate_actor,
+)
 
 from . import keys, metadata
 from .document_store import (
@@ -30,14 +38,6 @@ from .document_store import (
 )
 from .http import answer, head_safe, not_found, read_body
 from .models import Document
-from .validation import (
-    StatementError,
-    is_iri,
-    is_uuid,
-    parse_timestamp,
-    strict_json,
-    validate_actor,
-)
 from .views import VERSION_HEADER, check_client, error, xapi_response
 
 DOCUMENT_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")

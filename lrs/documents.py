@@ -10,8 +10,9 @@ import copy
 import uuid
 from datetime import UTC, datetime
 
+from xapi.validation import IFIS, VOIDED_VERB, parse_timestamp
+
 from . import keys
-from .validation import IFIS, VOIDED_VERB, parse_timestamp
 
 FORMATS = ("exact", "ids", "canonical")
 

@@ -4,8 +4,9 @@ exceptions of expected failures as xAPI error responses, and bodiless answers to
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
+from xapi.validation import StatementError
+
 from .document_store import DocumentConflict, DocumentTooLarge, PreconditionFailed
-from .validation import StatementError
 from .views import TooLarge, error
 
 STATUSES = {

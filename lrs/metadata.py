@@ -8,11 +8,12 @@ with the Agent as a Person: Savad links no identities, so its identifiers are th
 and its names are the one given plus those the readable statements use for it.
 """
 
+from xapi.validation import IFIS
+
 from . import keys
 from .documents import _activities_in
 from .models import Client, StatementLink
 from .selectors import readable_by
-from .validation import IFIS
 
 DEFINITION_STATEMENTS = 100
 PERSON_STATEMENTS = 100

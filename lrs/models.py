@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validation import is_iri
+from xapi.validation import is_iri
 
 
 class Client(models.Model):

@@ -7,8 +7,8 @@ anything else Savad grades itself, whatever the registration says), its actor is
 Savad user (``xapi.identity.user_for_agent``), the activity is a live page in the published
 syllabus of a live course, and the learner is enrolled in that course. Then:
 
-* a score (``result.score.scaled``, else raw within min/max) records a graded attempt, passed
-  or failed by the verb (passed/failed) or else by ``result.success``;
+* a score (``xapi.validation.scaled_score``: ``scaled``, else raw within min/max) records a
+  graded attempt, passed or failed by the verb (passed/failed) or else by ``result.success``;
 * otherwise ``completed`` (or ``result.completion: true``) and ``passed`` record a completion.
 
 Statements that do not count are still stored (and readable by the client that sent them);
@@ -23,6 +23,7 @@ from courses.models import ActivityPage, CoursePage, LessonPage
 from courses.selectors import course_syllabus, is_enrolled
 from progress.services import ActivityRef, record_completion, record_score
 from xapi.identity import activity_key_from_iri, user_for_agent
+from xapi.validation import scaled_score
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 COMPLETED = f"{ADL_VERBS}completed"
@@ -49,7 +50,7 @@ def feed_progress(document: dict, *, client) -> str | None:
         return None
     verb = document["verb"]["id"]
     result = document.get("result", {})
-    score = scaled_score(result.get("score", {}))
+    score = scaled_score(result.get("score"))
     completes = verb in {COMPLETED, PASSED} or result.get("completion") is True
     if score is None and not completes:
         return None
@@ -65,17 +66,6 @@ def feed_progress(document: dict, *, client) -> str | None:
             passed = result["success"]
         return record_score(user=user, activity=activity, score=score, passed=passed).status
     return record_completion(user=user, activity=activity).status
-
-
-def scaled_score(score: dict) -> float | None:
-    """``scaled`` clipped to 0–1, else ``raw`` placed between ``min`` (default 0) and ``max``."""
-    if "scaled" in score:
-        return min(1.0, max(0.0, float(score["scaled"])))
-    if "raw" in score and "max" in score:
-        low, high = float(score.get("min", 0)), float(score["max"])
-        if high > low:
-            return min(1.0, max(0.0, (float(score["raw"]) - low) / (high - low)))
-    return None
 
 
 def enrolled_activity_ref(*, user, activity_key: UUID) -> ActivityRef | None:

@@ -16,11 +16,7 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db.models import Q
 
-from . import keys
-from .attachments import OCTET_STREAM, attachments_of
-from .documents import FORMATS, iso
-from .models import AttachmentContent, Client, Statement, StatementLink
-from .validation import (
+from xapi.validation import (
     StatementError,
     is_iri,
     is_uuid,
@@ -28,6 +24,11 @@ from .validation import (
     strict_json,
     validate_actor,
 )
+
+from . import keys
+from .attachments import OCTET_STREAM, attachments_of
+from .documents import FORMATS, iso
+from .models import AttachmentContent, Client, Statement, StatementLink
 
 MAX_LIMIT = 100
 MORE_SALT = "lrs.statements.more"

@@ -20,12 +20,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from xapi.validation import StatementError, validate_statement
+
 from .attachments import Part, attachments_of, match_parts
 from .documents import index_columns, links, prepare, same_statement
 from .models import AttachmentContent, Client, Statement, StatementLink
 from .progress_feed import feed_progress
 from .signatures import check_signatures
-from .validation import StatementError, validate_statement
 
 AUTH_CACHE_SECONDS = 300
 LAST_USED_PRECISION = timedelta(minutes=1)

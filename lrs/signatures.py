@@ -18,9 +18,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from xapi.validation import StatementError, parse_timestamp, strict_json, validate_statement
+
 from .attachments import OCTET_STREAM, is_signature
 from .documents import comparable
-from .validation import StatementError, parse_timestamp, strict_json, validate_statement
 
 ALGORITHMS = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 

@@ -19,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from xapi.identity import XAPI_VERSION
+from xapi.validation import StatementError, is_uuid, strict_json
 
 from . import attachments, selectors, services
 from .documents import formatted, iso
-from .validation import StatementError, is_uuid, strict_json
 
 VERSION_HEADER = "X-Experience-API-Version"
 ACCEPTED_VERSION = re.compile(r"1\.0(\.\d+)?")

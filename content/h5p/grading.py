@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from core.text import answer_key
+from xapi.validation import scaled_score
 
 SEPARATOR = "[,]"  # how H5P joins the parts of a response
 
@@ -39,7 +40,8 @@ class Grade:
 
     @property
     def scaled(self) -> float:
-        return self.raw / self.max if self.max > 0 else 0.0
+        """0–1 (``xapi.validation.scaled_score``); 0 for content without points."""
+        return scaled_score({"raw": self.raw, "max": self.max}) or 0.0
 
 
 # --- Reading content.json ------------------------------------------------------------------
