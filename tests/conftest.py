@@ -105,6 +105,44 @@ def shared_database(transactional_db, tmp_path):
         connection.connection = memory
 
 
+TEMPLATE_SUFFIX = "_migrated"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated; on PostgreSQL, also a copy of it as migrated.
+
+    The copy (``migrated_template``) is made before any test runs: ``transaction=True`` tests
+    flush the test database afterwards, taking the rows the migrations made with them.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    source = connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
+    with django_db_blocker.unblock():
+        connection.close()  # a database being copied must have no other session
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(source + TEMPLATE_SUFFIX)}")
+            cursor.execute(
+                f"CREATE DATABASE {quote(source + TEMPLATE_SUFFIX)} TEMPLATE {quote(source)}"
+            )
+    yield
+    with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(source + TEMPLATE_SUFFIX)}")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(django_db_setup) -> str:
+    """The name of a PostgreSQL database holding this run's test database as migrated.
+
+    For subprocesses that make throwaway databases with ``CREATE DATABASE … TEMPLATE`` (the
+    benchmarks): copying takes a second where migrating takes a minute.
+    """
+    assert connection.vendor == "postgresql", "migrated_template is for PostgreSQL runs"
+    return connection.settings_dict["NAME"] + TEMPLATE_SUFFIX
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker):
     """Database access for a module-scoped fixture that builds data its module's tests only read.

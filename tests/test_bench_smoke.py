@@ -1,8 +1,8 @@
 """The benchmarks run end to end, on the database this test run uses, and stay in budget.
 
-Each benchmark makes its own throwaway database. On PostgreSQL they copy one template migrated
-once for this module (``bench/database.py``) instead of migrating four times; on SQLite each
-migrates an in-memory database, as a user's run does.
+Each benchmark makes its own throwaway database. On PostgreSQL they copy this run's test
+database as it was migrated (``migrated_template``, ``bench/database.py``) instead of migrating;
+on SQLite each migrates an in-memory database, as a user's run does.
 """
 
 import json
@@ -14,51 +14,20 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import run_python
-
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"catalogue", "course", "lesson"}
 WARM_BUDGET = 10
 
 pytestmark = pytest.mark.slow
 
-# Run in a fresh interpreter: migrates the database named by SAVAD_BENCH_TEMPLATE (or drops it).
-TEMPLATE_CODE = """
-import os, sys
-import django
-django.setup()
-from django.db import connection
-name = os.environ["SAVAD_BENCH_TEMPLATE"]
-connection.settings_dict["TEST"]["NAME"] = name
-if sys.argv[1:] == ["drop"]:
-    connection.creation._destroy_test_db(name, verbosity=0)
-else:
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-"""
 
-
-@pytest.fixture(scope="module")
-def bench_env():
-    """The environment of the benchmarks: this run's, DATABASE_URL included, plus the template."""
+@pytest.fixture
+def bench_env(request):
+    """The environment of the benchmarks: this run's, DATABASE_URL included, plus a template."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"}
-    if connection.vendor != "postgresql":
-        yield env
-        return
-    env["SAVAD_BENCH_TEMPLATE"] = f"test_savad_bench_template_{os.getpid()}"
-    made = run_python(TEMPLATE_CODE, env=env, timeout=600)
-    assert made.returncode == 0, made.stderr[-3000:]
-    try:
-        yield env
-    finally:
-        dropped = subprocess.run(
-            [sys.executable, "-c", TEMPLATE_CODE, "drop"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert dropped.returncode == 0, dropped.stderr[-3000:]
+    if connection.vendor == "postgresql":
+        env["SAVAD_BENCH_TEMPLATE"] = request.getfixturevalue("migrated_template")
+    return env
 
 
 def test_page_benchmark_runs_and_reports_warm_pages_within_ten_queries(bench_env):
