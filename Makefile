@@ -20,16 +20,15 @@ run: system-deps install migrate
 
 # The whole suite runs once, on PostgreSQL (the production database), in $(TEST_WORKERS) xdist
 # workers; the tests marked `slow` all run in one of them, one after another. On SQLite (the
-# embedded default) the smoke set runs: the tests marked `sqlite`. Then the Chromium journeys.
-# Any failing pass fails `make test`, and so does a pass that runs no test (pytest's exit 5).
+# embedded default) the smoke set (the tests marked `sqlite`) and the Chromium journeys run
+# together, in the same workers. Any failing pass fails `make test`, and so does a pass that runs
+# no test (pytest's exit 5).
 test: system-deps-test install services lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "== pytest on PostgreSQL: the whole suite (browser journeys apart) =="
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not e2e" $(XDIST)
-	@echo "== pytest on SQLite: the smoke set (marker sqlite) =="
-	env -u DATABASE_URL $(PYTEST) -m "sqlite and not e2e" $(XDIST)
-	@echo "== browser tests (Chromium, SQLite) =="
-	env -u DATABASE_URL $(PYTEST) -m e2e
+	@echo "== pytest on SQLite: the smoke set (marker sqlite) and the browser journeys (Chromium) =="
+	env -u DATABASE_URL $(PYTEST) -m "sqlite or e2e" $(XDIST)
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built messages
 
