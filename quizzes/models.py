@@ -395,6 +395,11 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} · {self.quiz_key} · {self.number}"
 
+    @property
+    def is_finished(self) -> bool:
+        """Graded in full (not open, not waiting for a teacher)."""
+        return self.state == self.State.FINISHED
+
 
 class Response(models.Model):
     """The learner's answer to one question of an attempt, and what it earned."""

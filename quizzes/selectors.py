@@ -111,3 +111,12 @@ def shown_questions(attempt: Attempt, *, feedback: bool, answers: bool) -> list[
                     }
         shown.append(item)
     return shown
+
+
+def recent_attempts(*, user, limit: int) -> list[Attempt]:
+    """The learner's submitted or closed attempts, newest first, at most ``limit`` (one query)."""
+    return list(
+        Attempt.objects.filter(user=user)
+        .exclude(state=Attempt.State.IN_PROGRESS)
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
