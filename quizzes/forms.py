@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.pages import WagtailAdminPageForm
 
+from courses.models import CoursePage
+
 from .specs import QuestionDefinitionError, validate_question
 
 CHOICE_FIELDS = ("text", "match_text", "fraction", "tolerance", "feedback")
@@ -21,7 +23,7 @@ class QuestionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         category = self.fields.get("category")
         if category is not None and self.for_user is not None:
-            from .roles import categories_for
+            from .roles import categories_for  # import cycle: quizzes.models imports this module
 
             category.queryset = categories_for(self.for_user)
             category.error_messages["invalid_choice"] = _(
@@ -34,7 +36,7 @@ class QuestionForm(WagtailAdminModelForm):
         choices = self.submitted_choices()
         if choices is None or self.has_error("type"):
             return cleaned
-        from .models import Question
+        from .models import Question  # import cycle: quizzes.models imports this module
 
         probe = Question(
             type=cleaned.get("type", self.instance.type),
@@ -50,7 +52,7 @@ class QuestionForm(WagtailAdminModelForm):
 
     def submitted_choices(self):
         """The answers as they will be saved (deleted and blank forms left out), or None."""
-        from .models import Choice
+        from .models import Choice  # import cycle: quizzes.models imports this module
 
         formset = self.formsets.get("choices")
         if formset is None or not formset.is_valid():
@@ -75,9 +77,7 @@ class CategoryForm(WagtailAdminModelForm):
         user = self.for_user
         if course is None or user is None or user.is_superuser:
             return
-        from courses.models import CoursePage
-
-        from .roles import editable_course_ids
+        from .roles import editable_course_ids  # import cycle: quizzes.models imports this module
 
         course.queryset = CoursePage.objects.filter(pk__in=editable_course_ids(user))
         course.required = True
@@ -108,8 +108,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from courses.models import CoursePage
-
+        # import cycle: quizzes.models imports this module
         from .roles import categories_for, editable_course_ids
 
         self.user = user
@@ -121,7 +120,7 @@ class ImportForm(forms.Form):
             self.fields["course"].empty_label = _("None: shared categories")
 
     def clean_file(self):
-        from .importing import max_bytes
+        from .importing import max_bytes  # import cycle: quizzes.models imports this module
 
         upload = self.cleaned_data["file"]
         if upload.size > max_bytes():
@@ -212,8 +211,6 @@ class QuizPageForm(WagtailAdminPageForm):
         return cleaned
 
     def _course(self):
-        from courses.models import CoursePage
-
         parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
         if parent is None:
             return None
