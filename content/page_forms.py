@@ -50,7 +50,7 @@ def check_packages(*, form: WagtailAdminPageForm, cleaned_data: dict) -> None:
     user = form.for_user
     if user is not None and user.is_superuser:
         return
-    # import cycle: content.models imports this module
+    # import cycle: .roles needs content.models, which imports this module
     from .roles import can_use_package, course_of_page
 
     parent = form.parent_page if form.instance.pk is None else form.instance.get_parent()

@@ -308,7 +308,6 @@ def _resolve(plan: dict, user):
     elif plan.get("course"):
         if plan["course"] not in editable_course_ids(user):
             raise PermissionDenied
-
         course = CoursePage.objects.get(pk=plan["course"])
     elif not user.is_superuser:
         raise PermissionDenied

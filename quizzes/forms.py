@@ -23,7 +23,8 @@ class QuestionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         category = self.fields.get("category")
         if category is not None and self.for_user is not None:
-            from .roles import categories_for  # import cycle: quizzes.models imports this module
+            # import cycle: .roles needs quizzes.models, which imports this module
+            from .roles import categories_for
 
             category.queryset = categories_for(self.for_user)
             category.error_messages["invalid_choice"] = _(
@@ -77,7 +78,8 @@ class CategoryForm(WagtailAdminModelForm):
         user = self.for_user
         if course is None or user is None or user.is_superuser:
             return
-        from .roles import editable_course_ids  # import cycle: quizzes.models imports this module
+        # import cycle: .roles needs quizzes.models, which imports this module
+        from .roles import editable_course_ids
 
         course.queryset = CoursePage.objects.filter(pk__in=editable_course_ids(user))
         course.required = True
@@ -108,7 +110,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # import cycle: quizzes.models imports this module
+        # import cycle: .roles needs quizzes.models, which imports this module
         from .roles import categories_for, editable_course_ids
 
         self.user = user
@@ -120,7 +122,8 @@ class ImportForm(forms.Form):
             self.fields["course"].empty_label = _("None: shared categories")
 
     def clean_file(self):
-        from .importing import max_bytes  # import cycle: quizzes.models imports this module
+        # import cycle: .importing needs quizzes.models, which imports this module
+        from .importing import max_bytes
 
         upload = self.cleaned_data["file"]
         if upload.size > max_bytes():
