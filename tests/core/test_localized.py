@@ -6,6 +6,9 @@ from django.utils import translation
 
 from core.localized import localized, localized_page, localized_pages, page_titles
 from courses.models import CoursePage
+from courses.selectors import course_syllabus
+from courses.services import enrol
+from progress.services import record_visit
 from tests.builders import build_course, catalogue, publish
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,14 @@ def test_no_keys_no_query(django_assert_num_queries):
         assert localized_pages([None]) == {}
         assert page_titles([]) == {}
         assert localized_page(None) is None
+
+
+def test_home_page_continues_with_the_persian_lesson_when_it_has_no_english_one(client, user):
+    built = build_course(slug="fa-only", lessons=1)
+    lesson = built.lessons[0]
+    enrol(user=user, course=built.course)
+    record_visit(user=user, activity=lesson.activity_ref(course_syllabus(built.course)))
+    client.force_login(user)
+    html = client.get("/en/").content.decode()
+    continue_link = html[html.index('class="continue"') :]
+    assert continue_link.index(f'href="{lesson.url}"') < continue_link.index("</p>")
