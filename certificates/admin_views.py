@@ -25,6 +25,9 @@ from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemp
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from core.localized import page_titles
+from courses.models import CoursePage
+
 from . import services
 from .models import Certificate
 
@@ -36,22 +39,9 @@ PERMISSION = "change"
 
 def course_choices() -> list[tuple[str, str]]:
     """Courses that have certificates, by translation key, titled in the active language."""
-    from django.utils.translation import get_language
-
-    from courses.models import CoursePage
-
-    language = (get_language() or "").split("-")[0]
-    titles: dict[str, dict[str, str]] = {}
     keys = Certificate.objects.values_list("course_key", flat=True).distinct()
-    for key, title, code in CoursePage.objects.filter(translation_key__in=keys).values_list(
-        "translation_key", "title", "locale__language_code"
-    ):
-        titles.setdefault(str(key), {})[code] = title
-    choices = [
-        (key, by_language.get(language) or next(iter(by_language.values())))
-        for key, by_language in titles.items()
-    ]
-    return sorted(choices, key=lambda choice: choice[1])
+    titles = page_titles(keys, pages=CoursePage.objects.all())  # unpublished courses too
+    return sorted(((str(key), title) for key, title in titles.items()), key=lambda c: c[1])
 
 
 class CertificateFilterSet(WagtailFilterSet):

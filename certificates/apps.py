@@ -7,6 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from . import receivers
+        from . import receivers  # app loading: receivers import models, ready only now
 
         receivers.connect()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from core.exceptions import SavadError
+from courses.models import CoursePage
 from progress import selectors as progress_selectors
 
 from . import codes
@@ -42,8 +43,6 @@ class CertificateError(SavadError):
 
 def course_titles(course_key: UUID) -> dict[str, str]:
     """The course's title in each language it has a page in (live pages win over drafts)."""
-    from courses.models import CoursePage
-
     pages = (
         CoursePage.objects.filter(translation_key=course_key)
         .select_related("locale")
@@ -113,6 +112,7 @@ def _create(
 
 def queue_pdf(certificate: Certificate) -> None:
     """Render the certificate's PDF in the background once the current transaction commits."""
+    # import cycle: certificates.tasks imports this module
     from .tasks import render_certificate_pdf
 
     jobs.enqueue_on_commit(render_certificate_pdf, certificate.pk, robust=True)
@@ -211,7 +211,7 @@ def pdf_html(certificate: Certificate, language: str | None = None) -> str:
 
 def render_pdf(certificate: Certificate, language: str | None = None) -> bytes:
     """The certificate as a PDF, in ``language`` (default: the certificate's)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only to render a PDF
 
     html = pdf_html(certificate, language)
     font_dir = Path(_font_url("Vazirmatn-Regular.ttf").removeprefix("file://")).parent

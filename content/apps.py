@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _h5p_permissions(sender, **kwargs):
-    from .services import ensure_h5p_permissions
+    from .services import ensure_h5p_permissions  # app loading: apps.py is imported before models
 
     ensure_h5p_permissions()
 

@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from courses.models import CoursePage
+
 from .h5p.limits import Limits
 from .models import H5PPackage
+from .roles import editable_course_keys, editable_courses
 
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")  # an entry first, or an empty archive
 
@@ -49,9 +52,6 @@ class H5PPackageForm(WagtailAdminModelForm):
         user = self.for_user
         if course is None or user is None or user.is_superuser:
             return
-        from courses.models import CoursePage
-
-        from .roles import editable_courses
 
         first_of_each = {}
         for page in editable_courses(user):
@@ -70,7 +70,6 @@ class H5PPackageForm(WagtailAdminModelForm):
         user = self.for_user
         if user is None or user.is_superuser or course is None:
             return course
-        from .roles import editable_course_keys
 
         if course.pk != self.instance.course_id and (
             course.translation_key not in editable_course_keys(user)

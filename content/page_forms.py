@@ -50,7 +50,8 @@ def check_packages(*, form: WagtailAdminPageForm, cleaned_data: dict) -> None:
     user = form.for_user
     if user is not None and user.is_superuser:
         return
-    from .roles import can_use_package, course_of_page  # needs the models: loaded by now
+    # import cycle: .roles needs content.models, which imports this module
+    from .roles import can_use_package, course_of_page
 
     parent = form.parent_page if form.instance.pk is None else form.instance.get_parent()
     course = course_of_page(parent) if parent is not None else None

@@ -28,7 +28,11 @@ import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -37,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from core.exceptions import SavadError
+from courses.services import TEACHERS_GROUP
 
 from . import storage
 from .h5p.limits import Limits
@@ -122,13 +127,13 @@ def is_busy(package: H5PPackage) -> bool:
 
 def enqueue_import(package_id: int, **kwargs) -> None:
     """Send the import to the task queue (run at once when Celery is eager)."""
-    from . import tasks
+    from . import tasks  # import cycle: content.tasks imports this module
 
     tasks.import_package.delay(package_id, **kwargs)
 
 
 def _enqueue_on_commit(package_id: int, **kwargs) -> None:
-    from . import tasks  # tasks import this module
+    from . import tasks  # import cycle: content.tasks imports this module
 
     kwargs.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
     if jobs.eager():  # runs in this process at commit, as before
@@ -259,12 +264,6 @@ def ensure_h5p_permissions() -> None:
     Meant for ``post_migrate`` of the content app; creates the permissions first in case auth's
     own ``post_migrate`` has not run yet.
     """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from courses.services import TEACHERS_GROUP
-
     create_permissions(apps.get_app_config("content"), verbosity=0)
     teachers, _created = Group.objects.get_or_create(name=TEACHERS_GROUP)
     codenames = [f"{action}_h5ppackage" for action in ("add", "change", "view")]
@@ -321,8 +320,6 @@ def package_import(
         user = None
         user_id = user_id if user_id is not None else package.uploaded_by_id
         if user_id is not None:
-            from django.contrib.auth import get_user_model
-
             user = get_user_model().objects.filter(pk=user_id).first()
         return _Import(package, upload_name, user=user).run()
 

@@ -1,6 +1,8 @@
 """Admin glue of the content app: the H5P packages snippet (menu "H5P packages") with its
 per-course permission policy, the library upgrades menu item, privacy hooks."""
 
+import json
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -8,10 +10,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from core.localized import page_titles
 from courses.page_forms import CLEAN_LESSON_FORM
+from xapi.identity import iri_base
 
 from .admin_views import H5PPackageViewSet
-from .models import H5PPackage, H5PResult
+from .models import H5PPackage, H5PResult, H5PUserData
 from .page_forms import check_packages
 from .results_admin import H5PResultViewSet, ViewOnlyPolicy
 from .roles import H5PPackagePolicy
@@ -48,10 +52,6 @@ def library_upgrades_menu_item():
 
 @hooks.register("savad_user_data")
 def h5p_data(user) -> dict:
-    from core.privacy import page_titles
-
-    from .models import H5PResult, H5PUserData
-
     results = list(
         H5PResult.objects.filter(user=user).select_related("package").order_by("stored_at", "pk")
     )
@@ -101,8 +101,6 @@ def _statement_response(statement) -> str:
 
 
 def _maybe_json(text: str):
-    import json
-
     try:
         return json.loads(text)
     except ValueError:
@@ -115,10 +113,6 @@ def anonymise_h5p_results(user) -> None:
 
     Saved player state is deleted with the account (its foreign key cascades).
     """
-    from xapi.identity import iri_base
-
-    from .models import H5PResult
-
     anonymous = {"objectType": "Agent", "account": {"homePage": iri_base(), "name": "anonymous"}}
     results = list(H5PResult.objects.filter(user=user))
     for result in results:

@@ -2,14 +2,15 @@ from django.apps import AppConfig
 from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
+from .converters import IdConverter
+
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Savad core")
 
     def ready(self):
-        from . import receivers
-        from .converters import IdConverter
+        from . import receivers  # app loading: receivers import models, ready only now
 
         register_converter(IdConverter, "id")
         receivers.connect()

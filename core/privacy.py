@@ -15,6 +15,7 @@ import io
 import json
 import zipfile
 from datetime import UTC, date, datetime
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,21 +47,6 @@ DB_SESSION_ENGINES = (
     "django.contrib.sessions.backends.cached_db",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def page_titles(keys) -> dict:
-    """Titles of live pages by translation key, in the active language where one exists."""
-    from django.utils.translation import get_language
-    from wagtail.models import Page
-
-    keys = {key for key in keys if key}
-    if not keys:
-        return {}
-    preference = {get_language(): 0, settings.LANGUAGE_CODE: 1}
-    rows = Page.objects.live().filter(translation_key__in=keys)
-    rows = rows.values_list("translation_key", "title", "locale__language_code")
-    ranked = sorted(rows, key=lambda row: preference.get(row[2], 2), reverse=True)
-    return {key: title for key, title, _language in ranked}
 
 
 def user_profile(user) -> dict:
@@ -197,8 +183,6 @@ def end_sessions(user) -> int:
     """Delete the user's stored sessions (database-backed session engines; others expire)."""
     if settings.SESSION_ENGINE not in DB_SESSION_ENGINES:
         return 0
-    from importlib import import_module
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     user_id = str(user.pk)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_roles(sender, **kwargs):
-    from .services import ensure_roles
+    from .services import ensure_roles  # app loading: apps.py is imported before models
 
     ensure_roles()
 
@@ -14,7 +14,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import receivers
+        from . import receivers  # app loading: receivers import models, ready only now
 
         post_migrate.connect(_ensure_roles, sender=self)
         receivers.connect()

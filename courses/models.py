@@ -50,6 +50,7 @@ class CatalogueIndexPage(SavadPage):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+        # import cycle: courses.selectors imports this module
         from .selectors import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -173,7 +174,7 @@ class CoursePage(SavadPage):
         return self.enrolment_mode == EnrolmentMode.OPEN
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_context
+        from .selectors import course_context  # import cycle: courses.selectors imports this module
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_context(course=self, request=request))
@@ -241,6 +242,7 @@ class ActivityPage(SavadPage):
         return CoursePage.objects.ancestor_of(self).select_related("locale").get()
 
     def access_for(self, request):
+        # import cycle: courses.selectors imports this module
         from .selectors import activity_access
 
         # One answer per page and request (a request may check several pages).
@@ -250,7 +252,7 @@ class ActivityPage(SavadPage):
         return cache[self.pk]
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_context
+        from .selectors import lesson_context  # import cycle: courses.selectors imports this module
 
         context = super().get_context(request, *args, **kwargs)
         context.update(

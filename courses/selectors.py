@@ -1,20 +1,32 @@
 """Reads for catalogue, course and lesson pages. Each function states its query cost."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Subquery
+from django.core.cache import cache
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
-from core.caching import cached_content, locale_for
+from competences.selectors import competence_areas
+from core.caching import cached_content
+from core.localized import localized_page
 from progress import selectors as progress_selectors
 from progress.models import DONE_STATUSES
 
-from .models import ActivityPage, CoursePage, Enrolment, EnrolmentMode, Level, ModulePage
+from .models import (
+    ActivityPage,
+    CatalogueIndexPage,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    Level,
+    ModulePage,
+)
 
 COVER_RENDITION = "fill-480x270|format-webp"
 DURATION_BUCKETS = {
@@ -280,8 +292,6 @@ def _resume_target(syllabus: Syllabus, summary) -> Page | None:
 
 def catalogue_context(*, catalogue, request) -> dict:
     """Published courses of this catalogue, filtered and sorted as the query string asks."""
-    from competences.models import CompetenceArea
-
     params = request.GET
     courses = CoursePage.objects.live().child_of(catalogue).select_related("locale")
     level = params.get("level", "")
@@ -317,23 +327,18 @@ def catalogue_context(*, catalogue, request) -> dict:
     return {
         "courses": courses,
         "levels": Level.choices,
-        "areas": cached_content("competence-areas", lambda: list(CompetenceArea.objects.all())),
+        "areas": cached_content("competence-areas", competence_areas),
         "durations": DURATION_BUCKETS,
         "filters": {"level": level, "duration": duration, "area": area, "sort": sort},
     }
 
 
 def continue_target(*, user) -> Page | None:
-    """The activity the learner should continue with, in the active language (two queries)."""
+    """The activity the learner should continue with, in the reader's language (two queries)."""
     summary = progress_selectors.latest_summary(user=user)
     if summary is None or summary.last_activity_key is None:
         return None
-    return (
-        Page.objects.live()
-        .filter(translation_key=summary.last_activity_key, locale=locale_for(get_language()))
-        .select_related("locale")
-        .first()
-    )
+    return localized_page(summary.last_activity_key)
 
 
 CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url:{language}"
@@ -341,10 +346,6 @@ CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url:{language}"
 
 def catalogue_url(request) -> str | None:
     """URL of the active language's course catalogue, cached until a page is published."""
-    from django.core.cache import cache
-
-    from .models import CatalogueIndexPage
-
     language = get_language()
     key = CATALOGUE_URL_CACHE_KEY.format(language=language)
     url = cache.get(key)
@@ -385,3 +386,48 @@ def media_restricted_to(obj) -> list[CoursePage]:
 
     key = f"media-courses:{obj._meta.label_lower}:{obj.pk}"
     return cached_content(key, build)
+
+
+# --------------------------------------------------------------------------- a learner's courses
+
+
+def enrolments_of(*, user) -> list[Enrolment]:
+    """The learner's enrolments, newest first (one query)."""
+    return list(Enrolment.objects.filter(user=user).order_by("-enrolled_at", "-pk"))
+
+
+def courses_with_first_activity(keys: Iterable[UUID]) -> list[CoursePage]:
+    """Live course pages of every language for these translation keys, each annotated with
+    ``first_activity_id``, its first published activity in tree order (one query)."""
+    keys = set(keys)
+    if not keys:
+        return []
+    activity_types = ContentType.objects.get_for_models(*activity_models()).values()
+    first_activity = (
+        Page.objects.live()
+        .filter(
+            content_type__in=[ct.pk for ct in activity_types],
+            path__startswith=OuterRef("path"),
+            depth__gt=OuterRef("depth"),
+        )
+        .order_by("path")
+        .values("pk")[:1]
+    )
+    return list(
+        CoursePage.objects.live()
+        .filter(translation_key__in=keys)
+        .select_related("locale")
+        .annotate(first_activity_id=Subquery(first_activity, output_field=IntegerField()))
+        .order_by("pk")
+    )
+
+
+def live_pages(*, keys: Iterable[UUID] = (), ids: Iterable[int] = ()) -> list[Page]:
+    """Live pages (activities, usually) of every language with these translation keys or
+    these ids, with their locales (one query)."""
+    return list(
+        Page.objects.live()
+        .filter(Q(translation_key__in=set(keys)) | Q(pk__in=set(ids)))
+        .select_related("locale")
+        .order_by("pk")
+    )

@@ -23,9 +23,11 @@ from wagtail.models import (
 
 from core.exceptions import SavadError
 from progress import signals
+from progress.selectors import incomplete_summaries
+from progress.services import refresh_course_totals
 
 from .models import CatalogueIndexPage, CoursePage, Enrolment, EnrolmentMode
-from .selectors import missing_prerequisites
+from .selectors import course_syllabus, missing_prerequisites
 
 TEACHERS_GROUP = "Teachers"
 REVIEWERS_GROUP = "Course reviewers"
@@ -208,11 +210,6 @@ def reevaluate_completion(*, course: CoursePage) -> int:
     earned stay (a certificate is never taken back by an edit); learners who now meet the
     rule complete the course. Returns how many summaries were recounted.
     """
-    from progress.selectors import incomplete_summaries
-    from progress.services import refresh_course_totals
-
-    from .selectors import course_syllabus
-
     syllabus = course_syllabus(course)
     if not syllabus.activities:
         return 0

@@ -5,9 +5,10 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from core import hooks as core_hooks
+from core.localized import page_titles
 
 from . import admin_views, services
-from .models import CatalogueIndexPage, CoursePage
+from .models import CatalogueIndexPage, CoursePage, Enrolment
 from .selectors import (
     activity_access,
     can_edit_course,
@@ -91,10 +92,6 @@ def _media_access(obj, request):
 
 @hooks.register("savad_user_data")
 def enrolment_data(user) -> dict:
-    from core.privacy import page_titles
-
-    from .models import Enrolment
-
     enrolments = list(Enrolment.objects.filter(user=user).order_by("enrolled_at", "pk"))
     titles = page_titles(e.course_key for e in enrolments)
     rows = [

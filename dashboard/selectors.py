@@ -3,7 +3,8 @@
 The cost does not grow with the number of courses, activities or attempts: enrolments, recent
 completions, quiz attempts, course summaries, course pages, activity pages, the competence
 profile and certificates are each one query (plus the content types of activities, cached
-by Django after the first request).
+by Django after the first request). Each is asked of the app that owns the data (its
+``selectors``); this module only puts the answers together.
 """
 
 from dataclasses import dataclass, field
@@ -11,19 +12,14 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.urls import reverse
-from django.utils.translation import get_language
-from wagtail.models import Page
 
 from certificates.selectors import certificates_for
-from competences.models import CompetenceArea
-from courses.models import CoursePage, Enrolment
-from courses.selectors import activity_models
+from competences.selectors import AreaCoverage, competence_profile
+from core.localized import pick_translations
+from courses import selectors as course_selectors
 from progress import selectors as progress_selectors
-from quizzes.models import Attempt
+from quizzes.selectors import recent_attempts
 
 from .templatetags.dashboard import digits
 
@@ -71,20 +67,6 @@ class QuizResult:
 
 
 @dataclass
-class AreaCoverage:
-    """One DigComp area: how many of its competences the learner's completed courses cover."""
-
-    number: int
-    name: str
-    covered: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return (100 * self.covered) // self.total if self.total else 0
-
-
-@dataclass
 class Dashboard:
     courses: list[CourseEntry] = field(default_factory=list)
     recent_activities: list[ActivityEntry] = field(default_factory=list)
@@ -105,28 +87,20 @@ class Dashboard:
 
 def learner_dashboard(*, user, request=None) -> Dashboard:
     """The dashboard of ``user``; titles and links in the active language where one exists."""
-    enrolments = list(Enrolment.objects.filter(user=user).order_by("-enrolled_at", "-pk"))
+    enrolments = course_selectors.enrolments_of(user=user)
     recent = progress_selectors.recent_completions(user=user, limit=RECENT_LIMIT)
-    attempts = list(
-        Attempt.objects.filter(user=user)
-        .exclude(state=Attempt.State.IN_PROGRESS)
-        .order_by("-submitted_at", "-pk")[:RECENT_LIMIT]
-    )
+    attempts = recent_attempts(user=user, limit=RECENT_LIMIT)
     summaries = progress_selectors.all_summaries(user=user)
 
     course_keys = {e.course_key for e in enrolments}
     course_keys |= {row.course_key for row in recent} | {a.course_key for a in attempts}
-    courses = _localized(_course_pages(course_keys))
+    courses = pick_translations(course_selectors.courses_with_first_activity(course_keys))
 
     activity_keys = {row.activity_key for row in recent} | {a.quiz_key for a in attempts}
     activity_keys |= {s.last_activity_key for s in summaries.values() if s.last_activity_key}
     first_ids = {c.first_activity_id for c in courses.values() if c.first_activity_id}
-    activity_rows = list(
-        Page.objects.live()
-        .filter(Q(translation_key__in=activity_keys) | Q(pk__in=first_ids))
-        .select_related("locale")
-    )
-    activities = _localized(activity_rows)
+    activity_rows = course_selectors.live_pages(keys=activity_keys, ids=first_ids)
+    activities = pick_translations(activity_rows)
     by_pk = {page.pk: page for page in activity_rows}
 
     def url(page) -> str | None:
@@ -175,7 +149,7 @@ def learner_dashboard(*, user, request=None) -> Dashboard:
         )
     for attempt in attempts:
         page = activities.get(attempt.quiz_key)
-        finished = attempt.state == Attempt.State.FINISHED
+        finished = attempt.is_finished
         dashboard.quiz_results.append(
             QuizResult(
                 attempt_id=attempt.pk,
@@ -191,58 +165,3 @@ def learner_dashboard(*, user, request=None) -> Dashboard:
         )
     dashboard.certificates = list(certificates_for(user))
     return dashboard
-
-
-def _course_pages(keys: set[UUID]) -> list[CoursePage]:
-    """Live course pages of every language for ``keys``, each with its first activity's id."""
-    if not keys:
-        return []
-    activity_types = ContentType.objects.get_for_models(*activity_models()).values()
-    first_activity = (
-        Page.objects.live()
-        .filter(
-            content_type__in=[ct.pk for ct in activity_types],
-            path__startswith=OuterRef("path"),
-            depth__gt=OuterRef("depth"),
-        )
-        .order_by("path")
-        .values("pk")[:1]
-    )
-    return list(
-        CoursePage.objects.live()
-        .filter(translation_key__in=keys)
-        .select_related("locale")
-        .annotate(first_activity_id=Subquery(first_activity, output_field=IntegerField()))
-    )
-
-
-def _localized(pages) -> dict[UUID, Page]:
-    """One page per translation key: the active language's, else the default's, else any."""
-    preference = {get_language(): 0, settings.LANGUAGE_CODE: 1}
-    chosen: dict[UUID, Page] = {}
-    for page in pages:
-        rank = preference.get(page.locale.language_code, 2)
-        current = chosen.get(page.translation_key)
-        if current is None or rank < preference.get(current.locale.language_code, 2):
-            chosen[page.translation_key] = page
-    return chosen
-
-
-def competence_profile(completed_course_keys) -> list[AreaCoverage]:
-    """Per DigComp area: competences covered by the completed courses, and all there are."""
-    keys = list(completed_course_keys)
-    covered = (
-        Count(
-            "competences",
-            filter=Q(competences__courses__translation_key__in=keys),
-            distinct=True,
-        )
-        if keys
-        else Value(0)
-    )
-    areas = CompetenceArea.objects.annotate(
-        total=Count("competences", distinct=True), covered=covered
-    ).order_by("number")
-    return [
-        AreaCoverage(number=a.number, name=a.name, covered=a.covered, total=a.total) for a in areas
-    ]

@@ -6,7 +6,7 @@ Nothing is erased here: progress rows keep their numbers for statistics and lose
 
 from wagtail import hooks
 
-from core.privacy import page_titles
+from core.localized import page_titles
 
 from .models import ActivityProgress, CourseProgress
 

@@ -33,6 +33,8 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser, snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from courses.models import CoursePage
+
 from .exporting import export_gift
 from .forms import CategoryForm, GradeForm, ImportForm, QuestionForm
 from .importing import QuestionImportError, import_questions, parse_file, question_problems
@@ -306,8 +308,6 @@ def _resolve(plan: dict, user):
     elif plan.get("course"):
         if plan["course"] not in editable_course_ids(user):
             raise PermissionDenied
-        from courses.models import CoursePage
-
         course = CoursePage.objects.get(pk=plan["course"])
     elif not user.is_superuser:
         raise PermissionDenied

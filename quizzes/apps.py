@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _question_bank_permissions(sender, **kwargs):
+    # app loading: apps.py is imported before models
     from .roles import ensure_question_bank_permissions
 
     ensure_question_bank_permissions()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.pages import WagtailAdminPageForm
 
+from courses.models import CoursePage
+
 from .specs import QuestionDefinitionError, validate_question
 
 CHOICE_FIELDS = ("text", "match_text", "fraction", "tolerance", "feedback")
@@ -21,6 +23,7 @@ class QuestionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         category = self.fields.get("category")
         if category is not None and self.for_user is not None:
+            # import cycle: .roles needs quizzes.models, which imports this module
             from .roles import categories_for
 
             category.queryset = categories_for(self.for_user)
@@ -34,7 +37,7 @@ class QuestionForm(WagtailAdminModelForm):
         choices = self.submitted_choices()
         if choices is None or self.has_error("type"):
             return cleaned
-        from .models import Question
+        from .models import Question  # import cycle: quizzes.models imports this module
 
         probe = Question(
             type=cleaned.get("type", self.instance.type),
@@ -50,7 +53,7 @@ class QuestionForm(WagtailAdminModelForm):
 
     def submitted_choices(self):
         """The answers as they will be saved (deleted and blank forms left out), or None."""
-        from .models import Choice
+        from .models import Choice  # import cycle: quizzes.models imports this module
 
         formset = self.formsets.get("choices")
         if formset is None or not formset.is_valid():
@@ -75,8 +78,7 @@ class CategoryForm(WagtailAdminModelForm):
         user = self.for_user
         if course is None or user is None or user.is_superuser:
             return
-        from courses.models import CoursePage
-
+        # import cycle: .roles needs quizzes.models, which imports this module
         from .roles import editable_course_ids
 
         course.queryset = CoursePage.objects.filter(pk__in=editable_course_ids(user))
@@ -108,8 +110,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from courses.models import CoursePage
-
+        # import cycle: .roles needs quizzes.models, which imports this module
         from .roles import categories_for, editable_course_ids
 
         self.user = user
@@ -121,6 +122,7 @@ class ImportForm(forms.Form):
             self.fields["course"].empty_label = _("None: shared categories")
 
     def clean_file(self):
+        # import cycle: .importing needs quizzes.models, which imports this module
         from .importing import max_bytes
 
         upload = self.cleaned_data["file"]
@@ -212,8 +214,6 @@ class QuizPageForm(WagtailAdminPageForm):
         return cleaned
 
     def _course(self):
-        from courses.models import CoursePage
-
         parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
         if parent is None:
             return None

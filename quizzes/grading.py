@@ -437,7 +437,8 @@ def correct_response(spec: QuestionSpec) -> dict:
 
 def spec_from_cloze(text: str) -> tuple[str, QuestionSpec]:
     """Parse Moodle cloze text into display text with ``[[gap N]]`` markers and its spec."""
-    from quizzes.cloze import parse_cloze  # cloze builds on this module's dataclasses
+    # import cycle: quizzes.cloze builds on this module's dataclasses
+    from quizzes.cloze import parse_cloze
 
     display, gaps = parse_cloze(text)
     return display, QuestionSpec("cloze", gaps=tuple(gaps))

@@ -25,6 +25,7 @@ from wagtail.search import index
 from courses.models import ActivityPage
 
 from .forms import QuizPageForm
+from .specs import QuestionDefinitionError, validate_question
 
 
 class QuestionType(models.TextChoices):
@@ -149,8 +150,6 @@ class Question(index.Indexed, ClusterableModel):
     def clean(self):
         super().clean()
         if self.type == "cloze":  # other types: QuestionForm checks the answers as submitted
-            from .specs import QuestionDefinitionError, validate_question
-
             try:
                 validate_question(self, choices=[])
             except QuestionDefinitionError as error:
@@ -289,7 +288,7 @@ class QuizPage(ActivityPage):
         return timedelta(minutes=self.time_limit_minutes) if self.time_limit_minutes else None
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import quiz_context
+        from .selectors import quiz_context  # import cycle: quizzes.selectors imports this module
 
         context = super().get_context(request, *args, **kwargs)
         context.update(quiz_context(quiz=self, request=request))
@@ -394,6 +393,11 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.quiz_key} · {self.number}"
+
+    @property
+    def is_finished(self) -> bool:
+        """Graded in full (not open, not waiting for a teacher)."""
+        return self.state == self.State.FINISHED
 
 
 class Response(models.Model):

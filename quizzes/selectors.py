@@ -5,15 +5,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .grading import correct_response
-from .models import Attempt, QuizPage, ReviewTiming
+from .grading import correct_response, grade
+from .models import Attempt, QuizPage, Response, ReviewTiming
+from .services import grade_from_scores, quiz_availability
 from .specs import learner_view, spec_from_json
 
 
 def quiz_context(*, quiz: QuizPage, request) -> dict:
     """The quiz page: the learner's attempts, the open one, whether a new one may start."""
-    from .services import grade_from_scores, quiz_availability
-
     user = request.user
     if not user.is_authenticated or getattr(request, "is_preview", False):
         return {"attempts": [], "open_attempt": None, "availability": None, "grade": None}
@@ -66,8 +65,6 @@ class ShownQuestion:
     comment: str = ""
 
     def get_state_label(self) -> str:
-        from .models import Response
-
         return Response.State(self.state).label
 
     @property
@@ -79,8 +76,6 @@ class ShownQuestion:
 
 def shown_questions(attempt: Attempt, *, feedback: bool, answers: bool) -> list[ShownQuestion]:
     """The attempt's questions; feedback and right answers only when allowed."""
-    from .grading import grade
-
     shown = []
     for response in attempt.responses.all():
         stored = response.spec
@@ -111,3 +106,12 @@ def shown_questions(attempt: Attempt, *, feedback: bool, answers: bool) -> list[
                     }
         shown.append(item)
     return shown
+
+
+def recent_attempts(*, user, limit: int) -> list[Attempt]:
+    """The learner's submitted or closed attempts, newest first, at most ``limit`` (one query)."""
+    return list(
+        Attempt.objects.filter(user=user)
+        .exclude(state=Attempt.State.IN_PROGRESS)
+        .order_by("-submitted_at", "-pk")[:limit]
+    )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
+from courses.selectors import course_syllabus, is_enrolled
 from progress import signals
 from progress.services import record_score
 
@@ -311,8 +312,6 @@ def grade_from_scores(method: str, scores: list[Decimal]) -> Decimal | None:
 
 def _report_progress(attempt: Attempt, quiz: QuizPage, pass_mark: Decimal) -> None:
     """Feed the quiz grade to the progress core (for learners; teachers' tries don't count)."""
-    from courses.selectors import course_syllabus, is_enrolled
-
     if not is_enrolled(user=attempt.user, course=quiz.course):
         return
     overall = quiz_grade(user=attempt.user, quiz=quiz)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import wants_json
 from core.exceptions import SavadError
+from core.localized import localized, localized_page
 
 from . import services
 from .answers import answers_from_post
@@ -37,12 +38,12 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
     return attempt
 
 
-def _localized_quiz(request, attempt: Attempt) -> QuizPage | None:
-    """The quiz in the active language (the attempt belongs to all its translations)."""
+def _localized_quiz(attempt: Attempt) -> QuizPage | None:
+    """The quiz in the reader's language (the attempt belongs to all its translations)."""
     quiz = attempt.quiz_page
-    if quiz is None:
-        return QuizPage.objects.filter(translation_key=attempt.quiz_key).first()
-    return quiz.localized if quiz.live else quiz
+    if quiz is None:  # the attempt's page was deleted; a translation of it may remain
+        return localized_page(attempt.quiz_key, pages=QuizPage.objects.all())
+    return localized(quiz)
 
 
 def _question_shapes(attempt: Attempt) -> list[dict]:
@@ -76,7 +77,7 @@ def attempt_view(request, attempt_id: int):
         attempt = services.close_overdue_attempt(attempt)  # late POSTs get told why first
     if attempt.state != Attempt.State.IN_PROGRESS:
         return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
-    quiz = _localized_quiz(request, attempt)
+    quiz = _localized_quiz(attempt)
     if request.method == "POST":
         return _post_answers(request, attempt, quiz)
     immediate = quiz is not None and quiz.feedback_timing == "immediately"
@@ -132,7 +133,7 @@ def review(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == Attempt.State.IN_PROGRESS:
         return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
-    quiz = _localized_quiz(request, attempt)
+    quiz = _localized_quiz(attempt)
     return render(
         request,
         "quizzes/review.html",

@@ -7,9 +7,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from core.localized import page_titles
+
 from . import admin_views
-from .models import Question, QuestionCategory
+from .models import Attempt, Question, QuestionCategory
 from .roles import QuestionBankPolicy
+from .specs import learner_view
 
 # Registered before the snippets so the admin never falls back to the model-wide policy.
 register_permission_policy(Question, QuestionBankPolicy(Question))
@@ -62,10 +65,6 @@ def grading_menu_item():
 @hooks.register("savad_user_data")
 def attempt_data(user) -> dict:
     """Attempts with the learner's answers and scores; never the questions' right answers."""
-    from core.privacy import page_titles
-
-    from .models import Attempt
-
     attempts = list(
         Attempt.objects.filter(user=user).prefetch_related("responses").order_by("started_at")
     )
@@ -107,8 +106,6 @@ def _response_data(response) -> dict:
 
 def _question_as_shown(stored: dict) -> dict:
     """The question as the learner saw it (answer ids refer to its choices), without credit."""
-    from .specs import learner_view
-
     try:
         view = learner_view(stored)
     except (KeyError, TypeError, ValueError):  # an old or damaged snapshot: its text only
@@ -125,6 +122,4 @@ def _question_as_shown(stored: dict) -> dict:
 @hooks.register("savad_erase_user")
 def erase_open_attempts(user) -> None:
     """Unsubmitted attempts go; submitted ones stay, without the person, for item analysis."""
-    from .models import Attempt
-
     Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS).delete()

@@ -7,6 +7,6 @@ class XapiConfig(AppConfig):
     verbose_name = _("xAPI outbox")
 
     def ready(self):
-        from . import receivers
+        from . import receivers  # app loading: receivers import models, ready only now
 
         receivers.connect()

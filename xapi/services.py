@@ -60,6 +60,7 @@ def schedule_delivery() -> None:
 
 def _enqueue() -> None:
     """Nudge a worker to deliver (kept in the job table while the broker is away)."""
+    # import cycle: xapi.tasks imports .delivery, which imports this module
     from .tasks import deliver_outbox
 
     jobs.kick(deliver_outbox)

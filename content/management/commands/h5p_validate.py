@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from content.h5p.validation import LibraryRef, validate_package
+from content.services import store_libraries
 
 
 def available_libraries() -> tuple[LibraryRef, ...]:
@@ -15,8 +16,6 @@ def available_libraries() -> tuple[LibraryRef, ...]:
     Checking a file needs no database: if the store cannot be read (a database that is not
     migrated or not reachable, or database access not allowed here), there are none.
     """
-    from content.services import store_libraries
-
     try:
         return tuple(store_libraries())
     except Exception:  # the reasons above; the check itself does not depend on the store
