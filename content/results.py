@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
+from courses.selectors import course_syllabus
 from progress import selectors as progress_selectors
 from progress.models import ScoreSource
 from progress.services import record_completion, record_score
@@ -225,6 +226,4 @@ def _feed_progress(page, user, parsed: dict) -> str | None:
 
 
 def _syllabus(page):
-    from courses.selectors import course_syllabus
-
     return course_syllabus(page.course)

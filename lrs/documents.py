@@ -10,9 +10,11 @@ import copy
 import uuid
 from datetime import UTC, datetime
 
+from xapi.identity import iri_base
 from xapi.validation import IFIS, VOIDED_VERB, parse_timestamp
 
 from . import keys
+from .models import StatementLink
 
 FORMATS = ("exact", "ids", "canonical")
 
@@ -24,8 +26,6 @@ def iso(moment: datetime) -> str:
 
 def authority_for(client) -> dict:
     """The client application as an Agent, identified by its key on Savad's LRS."""
-    from xapi.identity import iri_base
-
     return {
         "objectType": "Agent",
         "name": client.name,
@@ -147,8 +147,6 @@ def index_columns(document: dict) -> dict:
 
 def links(document: dict) -> set[tuple[int, str]]:
     """(kind, key) pairs for the agent and related-agent/activity filters."""
-    from .models import StatementLink
-
     kind = StatementLink.Kind
     found: set[tuple[int, str]] = set()
     for agent in _people(document.get("actor")) + _people(_agent_object(document["object"])):
