@@ -185,6 +185,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 # Without a broker, tasks run eagerly in the web process: one command runs everything.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The queue tasks go to and workers take by default (several sites can share one broker).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True

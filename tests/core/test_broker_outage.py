@@ -17,11 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 
 import pytest
 import redis
-from celery import Celery
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +30,7 @@ from core.models import PendingJob
 from courses.services import enrol
 from tests.brokers import SwitchableProxy
 from tests.builders import build_course
+from tests.celery_worker import CeleryWorkers
 from tests.conftest import ROOT, clean_env
 from tests.factories import UserFactory
 from tests.xapi.lrs_server import KEY, SECRET, FakeLRS, free_port
@@ -151,17 +150,24 @@ def lrs():
     server.stop()
 
 
+def site_settings(database_url: str, lrs: FakeLRS, **extra) -> dict:
+    """The settings' variables that site and worker share."""
+    return {
+        "DATABASE_URL": database_url,
+        "XAPI_LRS_URL": lrs.url,
+        "XAPI_LRS_KEY": KEY,
+        "XAPI_LRS_SECRET": SECRET,
+        "JOBS_BROKER_PAUSE": str(PAUSE),
+        **extra,
+    }
+
+
 def site_env(database_url: str, broker_url: str, lrs: FakeLRS, **extra) -> dict:
     return clean_env(
         DJANGO_SETTINGS_MODULE="lms.settings.test",
-        DATABASE_URL=database_url,
         CELERY_BROKER_URL=broker_url,
         CELERY_RESULT_BACKEND="cache+memory://",
-        XAPI_LRS_URL=lrs.url,
-        XAPI_LRS_KEY=KEY,
-        XAPI_LRS_SECRET=SECRET,
-        JOBS_BROKER_PAUSE=str(PAUSE),
-        **extra,
+        **site_settings(database_url, lrs, **extra),
     )
 
 
@@ -197,30 +203,6 @@ def start_site(env: dict, tmp_path) -> tuple[Process, str]:
     return site, base
 
 
-def start_worker(env: dict, tmp_path) -> Process:
-    name = f"savad-outage-{uuid.uuid4().hex[:8]}"
-    return Process(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lms",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "-n",
-            f"{name}@%h",
-        ],
-        env=env,
-        log_path=tmp_path / "worker.log",
-    )
-
-
 def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
     redis_db,
     proxy,
@@ -235,8 +217,13 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
     client.force_login(learner)
     OutboxStatement.objects.all().delete()  # statements of the set-up, sent in eager mode
 
-    site, base = start_site(site_env(shared_database, proxy.url(REDIS_DB), lrs), tmp_path)
-    worker = start_worker(site_env(shared_database, REDIS, lrs), tmp_path)
+    # The worker talks to Redis directly (the web-to-broker path is the one that hangs); site
+    # and worker send tasks to the workers' own queue.
+    workers = CeleryWorkers(redis_url=REDIS, name="outage", logs=tmp_path / "logs")
+    site, base = start_site(
+        site_env(shared_database, proxy.url(REDIS_DB), lrs, CELERY_QUEUE=workers.queue), tmp_path
+    )
+    workers.start(**site_settings(shared_database, lrs, CELERY_QUEUE=workers.queue))
 
     def logs() -> str:
         state = [
@@ -246,13 +233,13 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
             f"unsent statements: {OutboxStatement.objects.filter(sent_at__isnull=True).count()}",
             f"now: {timezone.now()}",
         ]
-        return "\n".join(state) + "\n" + site.log_tail() + "\n" + worker.log_tail()
+        return "\n".join(state) + "\n" + site.log_tail() + "\n" + workers.log_tail()
 
     try:
         # A starting worker has the waiting jobs flushed: let that happen before the outage,
         # or a slow start would flush (and run) jobs the test expects to wait.
         started = time.monotonic()
-        while not re.search(r"flush_pending_jobs\[[^]]+\] succeeded", worker.log_tail()):
+        while not re.search(r"flush_pending_jobs\[[^]]+\] succeeded", workers.log_tail()):
             assert time.monotonic() - started < 90, "the worker did not start\n" + logs()
             time.sleep(0.5)
         browser = Browser(base, client.cookies["sessionid"].value)
@@ -297,12 +284,11 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
         time.sleep(PAUSE + 0.5)
 
         last_visit = [0.0]
-        beat = Celery("beat-stand-in", broker=REDIS, set_as_current=False)
 
         def all_done() -> bool:
             if time.monotonic() - last_visit[0] > 2:  # traffic: visits nudge the xAPI delivery
                 browser.request(built.lessons[1].url)
-                beat.send_task(jobs.FLUSH_TASK)  # as beat does every minute in production
+                workers.send(jobs.FLUSH_TASK)  # as beat does every minute in production
                 last_visit[0] = time.monotonic()
             certificate.refresh_from_db()
             return (
@@ -316,4 +302,4 @@ def test_a_hung_broker_never_holds_up_pages_and_queued_jobs_run_once_it_is_back(
         assert len(lrs.stored) >= statements
     finally:
         site.stop()
-        worker.stop()
+        workers.stop()

@@ -79,6 +79,15 @@ def queued_messages() -> list[tuple[str, list, dict]]:
     return taken
 
 
+def redis_keys() -> dict:
+    """Every key of the test's Redis database, with its type (for failure messages)."""
+    client = redis.Redis.from_url(REDIS, socket_connect_timeout=3)
+    try:
+        return {key.decode(): client.type(key).decode() for key in client.keys("*")}
+    finally:
+        client.close()
+
+
 def run(messages) -> list:
     """Run taken messages as the worker would."""
     return [current_app.tasks[name].apply(args, kwargs).get() for name, args, kwargs in messages]
@@ -131,10 +140,11 @@ def test_an_h5p_upload_with_the_broker_refused_is_saved_the_teacher_told_and_imp
     broker(REDIS)  # the broker is back
     assert jobs.flush() == {"published": 1, "coalesced": 0, "error": ""}
     assert not PendingJob.objects.exists()
+    keys = redis_keys()  # what the broker holds, should the message be missing
     messages = queued_messages()
     assert [(name, args) for name, args, _kwargs in messages] == [
         ("content.tasks.import_package", [package.pk])
-    ]
+    ], keys
     assert messages[0][2]["language"] == "en"
     assert run(messages)[0]["status"] == H5PPackage.Status.READY
     package.refresh_from_db()
