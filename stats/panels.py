@@ -1,0 +1,18 @@
+"""The admin dashboard's statistics panel: the totals of the courses the viewer may see."""
+
+from wagtail.admin.ui.components import Component
+
+from . import selectors
+
+
+class StatisticsPanel(Component):
+    name = "statistics"
+    order = 90
+    template_name = "stats/panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        _rows, total = selectors.course_overview(keys=selectors.statistics_scope(self.user))
+        return {"total": total}
