@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -152,8 +151,8 @@ class FunnelView(StatisticsReportView):
     @cached_property
     def course_key(self) -> UUID:
         key = self.kwargs["course_key"]
-        if key not in self.scope:
-            raise Http404
+        if key not in self.scope:  # another teacher's course, or none at all
+            raise PermissionDenied
         return key
 
     def get_queryset(self):
