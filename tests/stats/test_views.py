@@ -1,18 +1,21 @@
 """The statistics reports in the admin: who sees what, bad filters, the exports' rows."""
 
 import csv
+import datetime
 import io
 
+import jdatetime
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import User
 from core.templatetags.savad import jdate
+from core.text import persian_digits
 from courses.models import Enrolment
 from stats.models import LearnerGroup
 
@@ -223,3 +226,22 @@ def test_a_statistics_viewer_manages_learner_groups(client, stats_world):
     assert sorted(row.user.username for row in shown) == ["u4", "u6"]
     teacher = client_for(client, stats_world, "teacher_a")
     assert teacher.get(reverse("learner_groups:add")).status_code == 302  # not theirs to manage
+
+
+@pytest.mark.parametrize("calendar", ["jalali", "gregorian"])
+def test_date_range_accepts_jalali_and_gregorian_dates(client, stats_world, calendar):
+    """u6 enrolled in B 4 days ago, every other enrolment is at least 5 days old."""
+    client = client_for(client, stats_world, "superuser")
+    day = timezone.localdate(Enrolment.objects.get(user_id=stats_world.users["u6"]).enrolled_at)
+
+    def typed(value) -> str:
+        if calendar == "gregorian":
+            return value.isoformat()
+        # as a Persian admin types it: ۱۴۰۵/۰۹/۰۷
+        return persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+
+    shown = client.get(LEARNERS, {"enrolled_at_from": typed(day)}).context["object_list"]
+    assert [row.user.username for row in shown] == ["u6"]
+    the_day_before = datetime.timedelta(days=1)
+    earlier = client.get(LEARNERS, {"enrolled_at_to": typed(day - the_day_before)})
+    assert len(earlier.context["object_list"]) == 7
