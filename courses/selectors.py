@@ -5,7 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
@@ -385,3 +385,14 @@ def media_restricted_to(obj) -> list[CoursePage]:
 
     key = f"media-courses:{obj._meta.label_lower}:{obj.pk}"
     return cached_content(key, build)
+
+
+def outer_enrolment() -> QuerySet[Enrolment]:
+    """A subquery for statistics: the enrolment of the outer row's ``user`` in its
+    ``course_key`` (wrap in ``Exists`` for "enrolled learners only")."""
+    return Enrolment.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))
+
+
+def enrolment_rows(*, course_keys) -> QuerySet[Enrolment]:
+    """Enrolments of ``course_keys`` with their learners (one query when read)."""
+    return Enrolment.objects.filter(course_key__in=list(course_keys)).select_related("user")

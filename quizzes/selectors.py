@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from .grading import correct_response
@@ -111,3 +112,23 @@ def shown_questions(attempt: Attempt, *, feedback: bool, answers: bool) -> list[
                     }
         shown.append(item)
     return shown
+
+
+def quiz_keys() -> QuerySet:
+    """Translation keys of every quiz, as a subquery for statistics."""
+    return QuizPage.objects.values("translation_key")
+
+
+def best_finished_score() -> QuerySet:
+    """A subquery: the best score of the outer row's ``user`` in its ``course_key``, over
+    finished attempts (None without one)."""
+    return (
+        Attempt.objects.filter(
+            user=OuterRef("user"),
+            course_key=OuterRef("course_key"),
+            state=Attempt.State.FINISHED,
+            score__isnull=False,
+        )
+        .order_by("-score")
+        .values("score")[:1]
+    )
