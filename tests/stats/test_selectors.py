@@ -5,12 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from accounts.models import User
 from stats import selectors
 from stats.selectors import LearnerStatus
 
-pytestmark = pytest.mark.django_db
+# also on SQLite: the medians there are computed without percentile_cont
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def keys_of(world, *courses):
@@ -18,7 +20,8 @@ def keys_of(world, *courses):
 
 
 def test_overview_per_course_figures(stats_world, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    budget = 6 if connection.vendor == "postgresql" else 6 + 3 + 1  # a median per course, total
+    with django_assert_max_num_queries(budget):
         rows, _total = selectors.course_overview(keys=keys_of(stats_world, "a", "b", "c"))
     by_key = {row.course_key: row for row in rows}
     a = by_key[stats_world.course_a.translation_key]
