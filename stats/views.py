@@ -72,13 +72,15 @@ class StatisticsReportView(ReportView):
 
 class OverviewView(StatisticsReportView):
     page_title = _("Course statistics")
+    verbose_name = _("course")
+    verbose_name_plural = _("courses")
     index_url_name = "stats:overview"
     index_results_url_name = "stats:overview_results"
     export_filename = "course-statistics"
     paginate_by = None
     columns = [
         TitleColumn("title", label=_("Course"), get_url=lambda row: row.funnel_url),
-        Column("enrolled", label=_("Enrolled")),
+        Column("enrolled", label=_("Enrolled learners")),
         Column("started", label=_("Started")),
         Column("completed", label=_("Completed")),
         Column("completion_rate_text", label=_("Completion rate")),
@@ -169,6 +171,8 @@ class FunnelView(StatisticsReportView):
 
 class LearnersView(StatisticsReportView):
     page_title = _("Learners")
+    verbose_name = _("learner")
+    verbose_name_plural = _("learners")
     index_url_name = "stats:learners"
     index_results_url_name = "stats:learners_results"
     export_filename = "learners"
