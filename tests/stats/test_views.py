@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import jdatetime
 import pytest
@@ -167,6 +168,9 @@ def test_overview_and_dashboard_panel(client, stats_world):
     assert [row[0] for row in csv_rows[1:]] == ["الف دوره", "ب دوره", total.title]
     dashboard = client.get(HOME).content.decode()
     assert "stats-panel-heading" in dashboard
+    panel = dashboard[dashboard.index("stats-panel-heading") :]
+    numbers = re.findall(r"<dd>(\d+)</dd>", panel)[:6]
+    assert numbers == ["7", "5", "3", "2", "3", "2"]  # A and B: enrolled … certificates
     assert (
         client_for(client, stats_world, "no_course")
         .get(HOME)
