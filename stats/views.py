@@ -23,6 +23,8 @@ from . import selectors
 from .filters import LearnerFilterSet
 from .selectors import LearnerStatus
 
+EXPORT_CHUNK = 2000  # rows read (and their groups prefetched) at a time while exporting
+
 
 def formula_safe(value):
     """A CSV cell a spreadsheet will not run as a formula (as the learner data export does)."""
@@ -65,6 +67,13 @@ class StatisticsReportView(ReportView):
 
     def get_filename(self):
         return f"{self.export_filename}-{datetime.date.today():%Y-%m-%d}"
+
+    def get(self, request, *args, **kwargs):
+        """An export goes straight to the spreadsheet: no listing context, no row count."""
+        if self.is_export:
+            rows = self.decorate_paginated_queryset(self.get_filtered_queryset())
+            return self.as_spreadsheet(rows, request.GET["export"])
+        return super().get(request, *args, **kwargs)
 
 
 # --- Overview ---------------------------------------------------------------------------------
@@ -240,15 +249,22 @@ class LearnersView(StatisticsReportView):
         return super().filter_queryset(queryset)
 
     def decorate_paginated_queryset(self, object_list):
-        labels = dict(LearnerStatus.CHOICES)
-        rows = list(object_list)
-        for row in rows:
-            user = row.user
-            row.learner_name = user.get_full_name() or user.username
-            row.learner_email = user.email
-            row.groups_text = ", ".join(group.name for group in user.learner_groups.all())
-            row.course_title = self.titles.get(row.course_key, "")
-            row.progress_text = f"{row.progress_percent}%"
-            row.status_text = str(labels[row.status])
-            row.best_quiz_text = percent(row.best_quiz_score)
-        return rows
+        """A page as a list; an export as rows read in chunks while the file is written."""
+        if self.is_export:
+            return map(self.decorate, object_list.iterator(chunk_size=EXPORT_CHUNK))
+        return [self.decorate(row) for row in object_list]
+
+    @cached_property
+    def status_labels(self) -> dict:
+        return dict(LearnerStatus.CHOICES)
+
+    def decorate(self, row):
+        user = row.user
+        row.learner_name = user.get_full_name() or user.username
+        row.learner_email = user.email
+        row.groups_text = ", ".join(group.name for group in user.learner_groups.all())
+        row.course_title = self.titles.get(row.course_key, "")
+        row.progress_text = f"{row.progress_percent}%"
+        row.status_text = str(self.status_labels[row.status])
+        row.best_quiz_text = percent(row.best_quiz_score)
+        return row
