@@ -1,6 +1,6 @@
 """Read-only queries about certificates."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from . import codes
 from .models import Certificate
@@ -27,3 +27,14 @@ def learner_certificate(user, typed: str) -> Certificate | None:
     if code is None or not getattr(user, "is_authenticated", False):
         return None
     return Certificate.objects.filter(code=code, user=user).first()
+
+
+def issued_counts(*, course_keys) -> dict:
+    """Certificates in force (not revoked) per course key, for statistics (one query)."""
+    rows = (
+        Certificate.objects.filter(course_key__in=list(course_keys), revoked_at__isnull=True)
+        .values("course_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["course_key"]: row["n"] for row in rows}

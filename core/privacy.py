@@ -121,7 +121,12 @@ def _cell(value) -> str:
         return str(value)
     if isinstance(value, dict | list):
         value = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-    text = str(value)
+    return formula_safe(str(value))
+
+
+def formula_safe(text: str) -> str:
+    """A spreadsheet cell that cannot run as a formula: one starting ``= + - @`` (or a tab or
+    carriage return) gets a leading apostrophe."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
@@ -431,3 +431,14 @@ def live_pages(*, keys: Iterable[UUID] = (), ids: Iterable[int] = ()) -> list[Pa
         .select_related("locale")
         .order_by("pk")
     )
+
+
+def outer_enrolment() -> QuerySet[Enrolment]:
+    """A subquery for statistics: the enrolment of the outer row's ``user`` in its
+    ``course_key`` (wrap in ``Exists`` for "enrolled learners only")."""
+    return Enrolment.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))
+
+
+def enrolment_rows(*, course_keys) -> QuerySet[Enrolment]:
+    """Enrolments of ``course_keys`` with their learners (one query when read)."""
+    return Enrolment.objects.filter(course_key__in=list(course_keys)).select_related("user")

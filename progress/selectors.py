@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from .models import ActivityProgress, CourseProgress, ScoreSource
 
@@ -93,3 +93,24 @@ def recent_completions(*, user, limit: int) -> list[ActivityProgress]:
 def all_summaries(*, user) -> dict[UUID, CourseProgress]:
     """Every course summary of the learner, by course key (one query)."""
     return {row.course_key: row for row in CourseProgress.objects.filter(user=user)}
+
+
+# --- For statistics: querysets the stats app aggregates (no row is read here) ----------------
+
+
+def course_summary_rows(*, course_keys, learners=None) -> QuerySet[CourseProgress]:
+    """Course summaries of ``course_keys`` whose account still exists, narrowed by
+    ``learners`` (a filter expression on ``user`` and ``course_key``, e.g. enrolled ones)."""
+    rows = CourseProgress.objects.filter(course_key__in=list(course_keys), user__isnull=False)
+    return rows if learners is None else rows.filter(learners)
+
+
+def activity_rows(*, course_keys, learners=None) -> QuerySet[ActivityProgress]:
+    """Activity progress of ``course_keys``, like ``course_summary_rows``."""
+    rows = ActivityProgress.objects.filter(course_key__in=list(course_keys), user__isnull=False)
+    return rows if learners is None else rows.filter(learners)
+
+
+def outer_summary() -> QuerySet[CourseProgress]:
+    """A subquery: the summary of the outer row's ``user`` in its ``course_key``."""
+    return CourseProgress.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))

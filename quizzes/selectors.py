@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from .grading import correct_response, grade
@@ -114,4 +115,24 @@ def recent_attempts(*, user, limit: int) -> list[Attempt]:
         Attempt.objects.filter(user=user)
         .exclude(state=Attempt.State.IN_PROGRESS)
         .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def quiz_keys() -> QuerySet:
+    """Translation keys of every quiz, as a subquery for statistics."""
+    return QuizPage.objects.values("translation_key")
+
+
+def best_finished_score() -> QuerySet:
+    """A subquery: the best score of the outer row's ``user`` in its ``course_key``, over
+    finished attempts (None without one)."""
+    return (
+        Attempt.objects.filter(
+            user=OuterRef("user"),
+            course_key=OuterRef("course_key"),
+            state=Attempt.State.FINISHED,
+            score__isnull=False,
+        )
+        .order_by("-score")
+        .values("score")[:1]
     )

@@ -41,7 +41,7 @@ WAGTAIL_APPS = [
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.wagtail_users.SavadUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "certificates",
     "xapi",
     "lrs",
+    "stats",
     "dashboard",
     "demo",
 ]

@@ -1,0 +1,313 @@
+"""Completion statistics: who may see which courses, the overview, the funnel, the learner table.
+
+The tables are read through the selectors of the apps that own them (courses, progress,
+quizzes, certificates). Query budgets (asserted by tests/stats): ``statistics_scope`` 1–2
+queries, ``course_titles`` 1, ``course_overview`` 6 whatever the number of courses and
+learners, ``course_funnel`` 1 (plus the cached syllabus), ``learner_rows`` 1 per page (and the
+view's 1 for the groups of that page). Only enrolled learners count: an editor who opens a
+course's pages without enrolling leaves progress rows that are not statistics.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from certificates import selectors as certificate_selectors
+from courses import selectors as course_selectors
+from courses.models import CoursePage, Enrolment
+from progress import selectors as progress_selectors
+from progress.models import DONE_STATUSES, Status
+from quizzes import selectors as quiz_selectors
+
+STATS_VIEWERS_GROUP = "Statistics viewers"
+
+
+class LearnerStatus:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CHOICES = [
+        (NOT_STARTED, _("Not started")),
+        (IN_PROGRESS, _("In progress")),
+        (COMPLETED, _("Completed")),
+    ]
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def sees_all_courses(user) -> bool:
+    """Superusers and the Statistics viewers group see every course (one query at most)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=STATS_VIEWERS_GROUP).exists()
+
+
+def statistics_scope(user) -> frozenset[UUID]:
+    """Translation keys of the courses whose statistics ``user`` may see: every course for
+    those who see all, else the courses whose editors group the user is in (a teacher)."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    courses = CoursePage.objects.all()
+    if not sees_all_courses(user):
+        courses = courses.filter(editors_group__in=user.groups.all())
+    return frozenset(courses.values_list("translation_key", flat=True))
+
+
+def can_view_statistics(user) -> bool:
+    return sees_all_courses(user) or bool(statistics_scope(user))
+
+
+def course_titles(keys) -> dict[UUID, str]:
+    """Course titles by translation key, in the active language where a translation exists,
+    else the site's default language, else any (one query), sorted by title."""
+    preference = {get_language(): 0, settings.LANGUAGE_CODE: 1}
+    rows = CoursePage.objects.filter(translation_key__in=keys).values_list(
+        "translation_key", "title", "locale__language_code"
+    )
+    best: dict[UUID, tuple[int, str]] = {}
+    for key, title, language in rows:
+        rank = preference.get(language, 2)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, title)
+    return dict(sorted(((key, title) for key, (_r, title) in best.items()), key=lambda i: i[1]))
+
+
+# --- Overview ---------------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)`` of an interval."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+@dataclass
+class CourseFigures:
+    """The overview figures of one course, or of all (``course_key`` None)."""
+
+    course_key: UUID | None
+    title: str
+    enrolled: int = 0
+    started: int = 0
+    completed: int = 0
+    active_7_days: int = 0
+    active_30_days: int = 0
+    median_time_to_complete: timedelta | None = None
+    quiz_average: Decimal | None = None  # 0–1, over learners' graded quiz results
+    quiz_passed: int = 0
+    quiz_failed: int = 0
+    certificates: int = 0
+    quiz_scored: int = 0  # how many results the average is over
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def quiz_pass_rate(self) -> float | None:
+        graded = self.quiz_passed + self.quiz_failed
+        return self.quiz_passed / graded if graded else None
+
+
+def _enrolled_summaries(keys) -> QuerySet:
+    enrolled_at = course_selectors.outer_enrolment().values("enrolled_at")[:1]
+    return progress_selectors.course_summary_rows(
+        course_keys=keys, learners=Exists(course_selectors.outer_enrolment())
+    ).annotate(
+        time_to_complete=ExpressionWrapper(
+            F("completed_at") - Subquery(enrolled_at), output_field=DurationField()
+        )
+    )
+
+
+def _summary_figures(summaries: QuerySet, now) -> dict:
+    figures = {
+        "started": Count("pk"),
+        "completed": Count("pk", filter=Q(completed_at__isnull=False)),
+        "active_7_days": Count("user", filter=Q(last_activity_at__gte=now - timedelta(days=7))),
+        "active_30_days": Count("user", filter=Q(last_activity_at__gte=now - timedelta(days=30))),
+    }
+    if connection.vendor == "postgresql":
+        figures["median_time_to_complete"] = Median(
+            "time_to_complete", filter=Q(completed_at__isnull=False)
+        )
+    return figures
+
+
+def _python_median(summaries: QuerySet) -> timedelta | None:
+    """The median on databases without ``percentile_cont`` (SQLite): one more query."""
+    times = list(
+        summaries.filter(completed_at__isnull=False).values_list("time_to_complete", flat=True)
+    )
+    return statistics.median(sorted(times)) if times else None
+
+
+def course_overview(*, keys, now=None) -> tuple[list[CourseFigures], CourseFigures]:
+    """Figures per course (in ``course_titles`` order) and in total, for the courses ``keys``.
+
+    Six queries: the titles, enrolments, course summaries by course, the same in total
+    (a learner active in several courses counts once), graded quiz results, certificates in
+    force. Without PostgreSQL's ``percentile_cont`` (SQLite) the medians take one more query
+    per course and one in total.
+    """
+    now = now or timezone.now()
+    keys = list(keys)
+    titles = course_titles(keys)
+    rows = {key: CourseFigures(course_key=key, title=title) for key, title in titles.items()}
+    total = CourseFigures(course_key=None, title=str(_("All courses")))
+    if not rows:
+        return [], total
+    keys = list(rows)
+
+    enrolments = course_selectors.enrolment_rows(course_keys=keys).values("course_key")
+    for item in enrolments.annotate(n=Count("pk")).order_by():
+        rows[item["course_key"]].enrolled = item["n"]
+
+    summaries = _enrolled_summaries(keys)
+    figures = _summary_figures(summaries, now)
+    for item in summaries.values("course_key").annotate(**figures).order_by():
+        row = rows[item["course_key"]]
+        for name in figures:
+            setattr(row, name, item[name])
+    distinct = {
+        name: Count("user", distinct=True, filter=figures[name].filter)
+        for name in ("active_7_days", "active_30_days")
+    }
+    totals = summaries.aggregate(**{**figures, **distinct})
+    for name in figures:
+        setattr(total, name, totals[name])
+    if connection.vendor != "postgresql":
+        for row in rows.values():
+            row.median_time_to_complete = _python_median(
+                summaries.filter(course_key=row.course_key)
+            )
+        total.median_time_to_complete = _python_median(summaries)
+
+    learners = Exists(course_selectors.outer_enrolment())
+    results = (
+        progress_selectors.activity_rows(course_keys=keys, learners=learners)
+        .filter(activity_key__in=quiz_selectors.quiz_keys(), score__isnull=False)
+        .values("course_key")
+        .annotate(
+            quiz_scored=Count("pk"),
+            quiz_average=Avg("score"),
+            quiz_passed=Count("pk", filter=Q(status=Status.PASSED)),
+            quiz_failed=Count("pk", filter=Q(status=Status.FAILED)),
+        )
+        .order_by()
+    )
+    score_sum = Decimal(0)
+    for item in results:
+        row = rows[item["course_key"]]
+        for name in ("quiz_scored", "quiz_average", "quiz_passed", "quiz_failed"):
+            setattr(row, name, item[name])
+        score_sum += Decimal(item["quiz_average"]) * item["quiz_scored"]
+
+    for key, issued in certificate_selectors.issued_counts(course_keys=keys).items():
+        rows[key].certificates = issued
+
+    for row in rows.values():
+        total.enrolled += row.enrolled
+        total.certificates += row.certificates
+        total.quiz_scored += row.quiz_scored
+        total.quiz_passed += row.quiz_passed
+        total.quiz_failed += row.quiz_failed
+    total.quiz_average = score_sum / total.quiz_scored if total.quiz_scored else None
+    return list(rows.values()), total
+
+
+# --- Funnel -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FunnelStep:
+    title: str
+    activity_key: UUID
+    reached: int
+    completed: int
+
+
+def course_funnel(*, course: CoursePage) -> list[FunnelStep]:
+    """Per published activity in syllabus order: enrolled learners who opened it (any progress
+    row) and who completed it (one query, plus the cached syllabus)."""
+    syllabus = course_selectors.course_syllabus(course)
+    learners = Exists(course_selectors.outer_enrolment())
+    rows = (
+        progress_selectors.activity_rows(course_keys=[course.translation_key], learners=learners)
+        .values("activity_key")
+        .annotate(reached=Count("pk"), completed=Count("pk", filter=Q(status__in=DONE_STATUSES)))
+        .order_by()
+    )
+    counts = {row["activity_key"]: row for row in rows}
+    steps = []
+    for page in syllabus.activities:
+        row = counts.get(page.translation_key, {})
+        steps.append(
+            FunnelStep(
+                title=page.title,
+                activity_key=page.translation_key,
+                reached=row.get("reached", 0),
+                completed=row.get("completed", 0),
+            )
+        )
+    return steps
+
+
+# --- Learner table ----------------------------------------------------------------------------
+
+
+def learner_rows(*, keys) -> QuerySet[Enrolment]:
+    """Enrolments of the courses ``keys`` with each learner's figures as annotations:
+    ``progress_percent``, ``completed_at``, ``last_activity_at``, ``status`` (a
+    ``LearnerStatus``) and ``best_quiz_score`` (0–1, their best finished attempt)."""
+    progress = progress_selectors.outer_summary()
+    return (
+        course_selectors.enrolment_rows(course_keys=keys)
+        .annotate(
+            progress_percent=Coalesce(
+                Subquery(progress.values("percent_complete")[:1]),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            completed_at=Subquery(progress.values("completed_at")[:1]),
+            last_activity_at=Subquery(progress.values("last_activity_at")[:1]),
+            started=Exists(progress),
+            best_quiz_score=Subquery(quiz_selectors.best_finished_score()),
+        )
+        .annotate(
+            status=Case(
+                When(completed_at__isnull=False, then=Value(LearnerStatus.COMPLETED)),
+                When(started=True, then=Value(LearnerStatus.IN_PROGRESS)),
+                default=Value(LearnerStatus.NOT_STARTED),
+            )
+        )
+    )

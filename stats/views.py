@@ -1,0 +1,264 @@
+"""Statistics reports in the Wagtail admin: overview, course funnel, learner table.
+
+Each report shows, filters and exports only the courses ``statistics_scope`` gives the viewer.
+"""
+
+import datetime
+from functools import cached_property
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+
+from core.privacy import formula_safe
+from core.templatetags.savad import jdate
+from courses.models import CoursePage
+
+from . import selectors
+from .filters import LearnerFilterSet
+from .selectors import LearnerStatus
+
+EXPORT_CHUNK = 2000  # rows read (and their groups prefetched) at a time while exporting
+
+
+def percent(value) -> str:
+    return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+class JalaliDateColumn(Column):
+    """A date shown in the reader's calendar (Jalali in Persian)."""
+
+    def get_value(self, instance):
+        return jdate(super().get_value(instance))
+
+
+class StatisticsReportView(ReportView):
+    """A report over the courses the viewer may see; CSV cells escaped against formulas."""
+
+    header_icon = "table"
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        str: {ReportView.FORMAT_CSV: formula_safe},
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (self.scope or selectors.sees_all_courses(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def scope(self) -> frozenset[UUID]:
+        return selectors.statistics_scope(self.request.user)
+
+    @cached_property
+    def titles(self) -> dict[UUID, str]:
+        return selectors.course_titles(self.scope)
+
+    def get_filename(self):
+        return f"{self.export_filename}-{datetime.date.today():%Y-%m-%d}"
+
+    def get(self, request, *args, **kwargs):
+        """An export goes straight to the spreadsheet: no listing context, no row count."""
+        if self.is_export:
+            rows = self.decorate_paginated_queryset(self.get_filtered_queryset())
+            return self.as_spreadsheet(rows, request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+
+# --- Overview ---------------------------------------------------------------------------------
+
+
+class OverviewView(StatisticsReportView):
+    page_title = _("Course statistics")
+    verbose_name = _("course")
+    verbose_name_plural = _("courses")
+    index_url_name = "stats:overview"
+    index_results_url_name = "stats:overview_results"
+    export_filename = "course-statistics"
+    paginate_by = None
+    columns = [
+        TitleColumn("title", label=_("Course"), get_url=lambda row: row.funnel_url),
+        Column("enrolled", label=_("Enrolled learners")),
+        Column("started", label=_("Started")),
+        Column("completed", label=_("Completed")),
+        Column("completion_rate_text", label=_("Completion rate")),
+        Column("active_7_days", label=_("Active in 7 days")),
+        Column("active_30_days", label=_("Active in 30 days")),
+        Column("median_days", label=_("Median days to complete")),
+        Column("quiz_average_text", label=_("Average quiz score")),
+        Column("quiz_pass_rate_text", label=_("Quiz pass rate")),
+        Column("certificates", label=_("Certificates")),
+    ]
+    list_export = [
+        "title",
+        "enrolled",
+        "started",
+        "completed",
+        "completion_rate_text",
+        "active_7_days",
+        "active_30_days",
+        "median_days",
+        "quiz_average_text",
+        "quiz_pass_rate_text",
+        "certificates",
+    ]
+
+    @property
+    def export_headings(self):
+        return {column.name: column.label for column in self.columns}
+
+    def get_queryset(self):
+        rows, total = selectors.course_overview(keys=self.scope)
+        for row in [*rows, total]:
+            row.completion_rate_text = percent(row.completion_rate)
+            row.quiz_average_text = percent(row.quiz_average)
+            row.quiz_pass_rate_text = percent(row.quiz_pass_rate)
+            median = row.median_time_to_complete
+            row.median_days = "" if median is None else round(median.total_seconds() / 86400, 1)
+            row.funnel_url = (
+                reverse("stats:funnel", args=[row.course_key]) if row.course_key else None
+            )
+        return [*rows, total]
+
+
+# --- Funnel -----------------------------------------------------------------------------------
+
+
+class FunnelView(StatisticsReportView):
+    index_url_name = "stats:funnel"
+    export_filename = "course-funnel"
+    paginate_by = None
+    columns = [
+        Column("title", label=_("Activity")),
+        Column("reached", label=_("Reached")),
+        Column("completed", label=_("Completed")),
+    ]
+    list_export = ["title", "reached", "completed"]
+
+    @property
+    def export_headings(self):
+        return {column.name: column.label for column in self.columns}
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.kwargs["course_key"]])
+
+    def get_index_results_url(self):
+        return None
+
+    def get_page_title(self):
+        return gettext("Funnel: %(course)s") % {"course": self.titles[self.course_key]}
+
+    @cached_property
+    def course_key(self) -> UUID:
+        key = self.kwargs["course_key"]
+        if key not in self.scope:  # another teacher's course, or none at all
+            raise PermissionDenied
+        return key
+
+    def get_queryset(self):
+        course = (
+            CoursePage.objects.filter(translation_key=self.course_key)
+            .order_by("-live", "pk")
+            .first()
+        )
+        return selectors.course_funnel(course=course)
+
+
+# --- Learners ---------------------------------------------------------------------------------
+
+
+class LearnersView(StatisticsReportView):
+    page_title = _("Learners")
+    verbose_name = _("learner")
+    verbose_name_plural = _("learners")
+    index_url_name = "stats:learners"
+    index_results_url_name = "stats:learners_results"
+    export_filename = "learners"
+    filterset_class = LearnerFilterSet
+    is_searchable = True
+    search_backend_name = None
+    search_fields = ["user__display_name", "user__first_name", "user__last_name", "user__email"]
+    default_ordering = "-enrolled_at"
+    paginate_by = 50
+    columns = [
+        Column("learner_name", label=_("Name"), sort_key="user__display_name"),
+        Column("learner_email", label=_("E-mail"), sort_key="user__email"),
+        Column("groups_text", label=_("Groups")),
+        Column("course_title", label=_("Course")),
+        JalaliDateColumn("enrolled_at", label=_("Enrolled at"), sort_key="enrolled_at"),
+        Column("progress_text", label=_("Progress"), sort_key="progress_percent"),
+        Column("status_text", label=_("Status"), sort_key="status"),
+        JalaliDateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
+        JalaliDateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
+        Column("best_quiz_text", label=_("Best quiz score"), sort_key="best_quiz_score"),
+    ]
+    list_export = [
+        "learner_name",
+        "learner_email",
+        "groups_text",
+        "course_title",
+        "enrolled_at",
+        "progress_percent",
+        "status_text",
+        "completed_at",
+        "last_activity_at",
+        "best_quiz_text",
+    ]
+
+    @property
+    def export_headings(self):
+        headings = {column.name: column.label for column in self.columns}
+        return {**headings, "progress_percent": _("Progress (%)")}
+
+    def get_base_queryset(self):
+        return selectors.learner_rows(keys=self.scope).prefetch_related("user__learner_groups")
+
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "course_choices": self.titles.items()}
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
+    def filter_queryset(self, queryset):
+        """Bogus filter values give a message and no rows (never every row, nor an error)."""
+        if self.filters and not self.filters.is_valid():
+            if not getattr(self, "_told", False):
+                self._told = True
+                messages.error(
+                    self.request,
+                    gettext("Some filters are not valid (%(fields)s): correct them.")
+                    % {
+                        "fields": ", ".join(
+                            str(self.filters.form[f].label) for f in self.filters.errors
+                        )
+                    },
+                )
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def decorate_paginated_queryset(self, object_list):
+        """A page as a list; an export as rows read in chunks while the file is written."""
+        if self.is_export:
+            return map(self.decorate, object_list.iterator(chunk_size=EXPORT_CHUNK))
+        return [self.decorate(row) for row in object_list]
+
+    @cached_property
+    def status_labels(self) -> dict:
+        return dict(LearnerStatus.CHOICES)
+
+    def decorate(self, row):
+        user = row.user
+        row.learner_name = user.get_full_name() or user.username
+        row.learner_email = user.email
+        row.groups_text = ", ".join(group.name for group in user.learner_groups.all())
+        row.course_title = self.titles.get(row.course_key, "")
+        row.progress_text = f"{row.progress_percent}%"
+        row.status_text = str(self.status_labels[row.status])
+        row.best_quiz_text = percent(row.best_quiz_score)
+        return row
