@@ -26,7 +26,7 @@ run: system-deps install migrate
 test: system-deps-test install services lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "== pytest on PostgreSQL: the whole suite (browser journeys apart) =="
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not e2e" $(XDIST)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not e2e and not sqlite_only" $(XDIST)
 	@echo "== pytest on SQLite: the smoke set (marker sqlite) and the browser journeys (Chromium) =="
 	env -u DATABASE_URL $(PYTEST) -m "sqlite or e2e" $(XDIST)
 

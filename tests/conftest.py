@@ -32,6 +32,8 @@ SETTINGS_ENV_VARS = (
 def pytest_collection_modifyitems(items):
     """Slow tests all go to one xdist worker (``--dist loadgroup``), one after another."""
     for item in items:
+        if item.get_closest_marker("sqlite_only") and connection.vendor != "sqlite":
+            item.add_marker(pytest.mark.skip(reason="SQLite only: `make test` runs it on SQLite"))
         if item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.xdist_group("slow"))
 

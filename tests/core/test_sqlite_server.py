@@ -62,9 +62,7 @@ def test_postgresql_urls_get_no_sqlite_options(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="SQLite's locking (the SQLite pass of make test)"
-)
+@pytest.mark.sqlite_only  # SQLite's locking: `make test` runs it in the SQLite pass only
 def test_parallel_quiz_submits_and_draft_saves_on_a_file_database(site_tree, tmp_path):
     built = build_course(slug="busy-course", lessons=EDITED_LESSONS)
     quiz = build_quiz(built.course, standard_questions(category(built.course)))
