@@ -175,3 +175,9 @@ def submitted_attempt(attempt_id: int) -> Attempt | None:
         .filter(pk=attempt_id)
         .first()
     )
+
+
+def response_snapshots(response_ids) -> dict[int, dict]:
+    """The question snapshots (``Response.spec``) of the given responses, by id (one query)."""
+    rows = Response.objects.filter(pk__in=list(response_ids)).values_list("pk", "spec")
+    return dict(rows)

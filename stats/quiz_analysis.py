@@ -10,7 +10,8 @@ attempt. For every question (one drawn at random counts as itself, wherever it w
   the attempts that had it; none with fewer than two attempts or when either never varies;
 - for multiple-choice and true/false questions, how many learners picked each choice.
 
-Two queries (the finished attempts, the responses of the first ones); the rest in Python.
+Three queries (the finished attempts; the responses of the first ones, streamed, without the
+questions' snapshots; one snapshot per question for its name and choices); the rest in Python.
 Description questions (no mark) are not analysed.
 """
 
@@ -21,6 +22,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Exists
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from courses import selectors as course_selectors
@@ -29,6 +31,7 @@ from quizzes import selectors as quiz_selectors
 from .distribution import ScoreBin, score_bins
 
 CHOICE_TYPES = {"multichoice", "truefalse"}
+CHUNK = 5000  # responses read at a time
 
 
 @dataclass
@@ -98,11 +101,8 @@ class _Tally:
     """What one question collects while the responses are read."""
 
     def __init__(self, response: dict):
-        stored = response["spec"]
-        self.item = ItemAnalysis(
-            position=response["position"], name=stored.get("name", ""), type=stored["spec"]["type"]
-        )
-        self.labels = _choice_labels(stored["spec"]) if self.item.type in CHOICE_TYPES else []
+        self.item = ItemAnalysis(position=response["position"], name="", type=response["kind"])
+        self.sample = response["pk"]  # a response whose snapshot names the question
         self.picks: dict = defaultdict(int)
         self.fractions: list[float] = []
         self.earned: dict[int, float] = {}  # attempt id -> marks earned on this question
@@ -113,22 +113,25 @@ class _Tally:
         answer = response["answer"] or {}
         if not answer:
             self.item.unanswered += 1
-        for value in _picked(answer):
-            self.picks[value] += 1
+        if self.item.type in CHOICE_TYPES:
+            for value in _picked(answer):
+                self.picks[value] += 1
         fraction = float(response["fraction"] or 0)
         self.fractions.append(fraction)
         self.earned[response["attempt_id"]] = float(response["mark"]) * fraction
 
-    def finish(self, totals: dict[int, float]) -> ItemAnalysis:
+    def finish(self, totals: dict[int, float], stored: dict) -> ItemAnalysis:
         item = self.item
+        item.name = stored.get("name", "")
         item.facility = 100 * sum(self.fractions) / len(self.fractions)
         pairs = [(x, totals[attempt] - x) for attempt, x in self.earned.items()]
         correlation = pearson(pairs)
         item.discrimination = None if correlation is None else 100 * correlation
-        item.choices = [
-            ChoiceCount(text=label, count=self.picks.get(value, 0), gives_credit=credit)
-            for value, label, credit in self.labels
-        ]
+        if item.type in CHOICE_TYPES:
+            item.choices = [
+                ChoiceCount(text=label, count=self.picks.get(value, 0), gives_credit=credit)
+                for value, label, credit in _choice_labels(stored["spec"])
+            ]
         return item
 
 
@@ -143,20 +146,28 @@ def quiz_analysis(*, quiz_key: UUID) -> QuizAnalysis:
         quiz_key=quiz_key, learners=enrolled, first_only=True
     )
     responses = quiz_selectors.attempt_responses(attempts=first).values(
-        "attempt_id", "position", "question_id", "spec", "mark", "answer", "fraction"
+        "pk",
+        "attempt_id",
+        "position",
+        "question_id",
+        "mark",
+        "answer",
+        "fraction",
+        kind=KT("spec__spec__type"),
     )
     tallies: dict[object, _Tally] = {}
     totals: dict[int, float] = defaultdict(float)
-    for response in responses:
-        if not response["mark"] or response["spec"]["spec"]["type"] == "description":
+    for response in responses.iterator(chunk_size=CHUNK):
+        if not response["mark"] or response["kind"] == "description":
             continue
         key = response["question_id"] or f"#{response['position']}"  # a deleted question
         if key not in tallies:
             tallies[key] = _Tally(response)
         tallies[key].add(response)
         totals[response["attempt_id"]] += float(response["mark"]) * float(response["fraction"] or 0)
+    snapshots = quiz_selectors.response_snapshots([t.sample for t in tallies.values()])
     items = sorted(
-        (tally.finish(totals) for tally in tallies.values()),
+        (tally.finish(totals, snapshots[tally.sample]) for tally in tallies.values()),
         key=lambda item: (item.position, item.name),
     )
     return QuizAnalysis(
