@@ -99,13 +99,25 @@ class ActivityReportView(StatisticsReportView):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        *base, current = super().get_breadcrumbs_items()
+        trail = [
+            {"url": reverse("stats:activities"), "label": _("Quizzes and exercises")},
+            {"url": reverse("stats:funnel", args=[self.course_key]), "label": self.course_title},
+        ]
+        return [*base, *trail, current]
+
+    @cached_property
+    def course_title(self) -> str:
+        return self.titles.get(self.course_key, "")
+
     def summary(self) -> list[tuple[str, object]]:
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = self.summary()
-        context["course_title"] = self.titles.get(self.course_key, "")
+        context["course_title"] = self.course_title
         context["funnel_url"] = reverse("stats:funnel", args=[self.course_key])
         return context
 

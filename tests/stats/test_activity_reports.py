@@ -114,7 +114,11 @@ def test_quiz_report_page_shows_the_figures(client, activity_world):
     distribution = distribution[: distribution.index("</table>")]
     assert '<th scope="row">90–100%</th><td>3</td>' in distribution
     assert distribution.count("<tr>") == 11  # the headings and ten bins
-    assert reverse("stats:funnel", args=[activity_world.course.translation_key]) in html
+    trail = [item["url"] for item in response.context["breadcrumbs_items"][1:-1]]
+    assert trail == [
+        ACTIVITIES,
+        reverse("stats:funnel", args=[activity_world.course.translation_key]),
+    ]
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
