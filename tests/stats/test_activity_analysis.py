@@ -47,6 +47,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from quizzes.models import Response
 from stats.distribution import score_bins
 from stats.h5p_analysis import exercise_analysis
 from stats.quiz_analysis import pearson, quiz_analysis
@@ -136,3 +137,14 @@ def test_score_bins_edges():
     bins = score_bins([0, 0.1, 0.3, Decimal("0.7"), 0.99, 1, 1.2, -0.1, None])
     assert counts(bins) == {0: 2, 10: 1, 30: 1, 70: 1, 90: 3}
     assert (bins[0].label, bins[9].label) == ("0–10%", "90–100%")
+
+
+def test_a_deleted_question_is_still_analysed_from_its_snapshot(activity_world):
+    """A question removed from the bank leaves its responses (question = None) and snapshots."""
+    Response.objects.filter(
+        attempt__quiz_key=activity_world.quiz.translation_key, position=3
+    ).update(question=None)
+    items = quiz_analysis(quiz_key=activity_world.quiz.translation_key).items
+    assert [(i.name, i.responses) for i in items] == [("Q1", 5), ("Q2", 5), ("Q3", 5)]
+    assert items[2].facility == pytest.approx(40.0)
+    assert items[2].discrimination == pytest.approx(78.571, abs=0.001)
