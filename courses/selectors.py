@@ -439,6 +439,12 @@ def outer_enrolment() -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))
 
 
+def enrolment_in(course_key: UUID) -> QuerySet[Enrolment]:
+    """A subquery for statistics: the enrolment of the outer row's ``user`` in the course
+    ``course_key`` (for rows that do not carry their course's key)."""
+    return Enrolment.objects.filter(user=OuterRef("user"), course_key=course_key)
+
+
 def enrolment_rows(*, course_keys) -> QuerySet[Enrolment]:
     """Enrolments of ``course_keys`` with their learners (one query when read)."""
     return Enrolment.objects.filter(course_key__in=list(course_keys)).select_related("user")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from .grading import correct_response, grade
@@ -136,3 +136,48 @@ def best_finished_score() -> QuerySet:
         .order_by("-score")
         .values("score")[:1]
     )
+
+
+def finished_attempt_rows(
+    *, quiz_key, learners=None, first_only: bool = False
+) -> QuerySet[Attempt]:
+    """Finished attempts at one quiz by existing accounts, for statistics: narrowed by
+    ``learners`` (a filter expression on ``user`` and ``course_key``, e.g. enrolled ones) and,
+    with ``first_only``, to each learner's first finished attempt."""
+    rows = Attempt.objects.filter(
+        quiz_key=quiz_key, state=Attempt.State.FINISHED, user__isnull=False
+    )
+    if learners is not None:
+        rows = rows.filter(learners)
+    if first_only:
+        earlier = Attempt.objects.filter(
+            user=OuterRef("user"),
+            quiz_key=OuterRef("quiz_key"),
+            state=Attempt.State.FINISHED,
+            number__lt=OuterRef("number"),
+        )
+        rows = rows.filter(~Exists(earlier))
+    return rows
+
+
+def attempt_responses(*, attempts: QuerySet[Attempt]) -> QuerySet[Response]:
+    """The responses of ``attempts`` (a subquery, not read here), by attempt and position."""
+    return Response.objects.filter(attempt__in=attempts.values("pk")).order_by(
+        "attempt_id", "position"
+    )
+
+
+def submitted_attempt(attempt_id: int) -> Attempt | None:
+    """A submitted attempt (finished or waiting for a teacher) with its learner, or None."""
+    return (
+        Attempt.objects.exclude(state=Attempt.State.IN_PROGRESS)
+        .select_related("user")
+        .filter(pk=attempt_id)
+        .first()
+    )
+
+
+def response_snapshots(response_ids) -> dict[int, dict]:
+    """The question snapshots (``Response.spec``) of the given responses, by id (one query)."""
+    rows = Response.objects.filter(pk__in=list(response_ids)).values_list("pk", "spec")
+    return dict(rows)

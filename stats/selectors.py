@@ -254,6 +254,7 @@ class FunnelStep:
     activity_key: UUID
     reached: int
     completed: int
+    model: type | None = None  # the activity's page type (lesson, quiz, H5P exercise …)
 
 
 def course_funnel(*, course: CoursePage) -> list[FunnelStep]:
@@ -277,9 +278,49 @@ def course_funnel(*, course: CoursePage) -> list[FunnelStep]:
                 activity_key=page.translation_key,
                 reached=row.get("reached", 0),
                 completed=row.get("completed", 0),
+                model=page.specific_class,
             )
         )
     return steps
+
+
+# --- Quizzes and exercises --------------------------------------------------------------------
+
+
+@dataclass
+class ActivityRow:
+    title: str
+    activity_key: UUID
+    course_key: UUID
+    model: type
+    position: str  # the page's tree path: syllabus order within its course
+
+
+def scored_activities(*, keys, models) -> list[ActivityRow]:
+    """The pages of ``models`` (quizzes, H5P exercises) in the courses ``keys``, one per
+    translation key (in the active language where it exists); one query for the courses and
+    one per model."""
+    courses = list(
+        CoursePage.objects.filter(translation_key__in=keys).values_list("path", "translation_key")
+    )
+    if not courses:
+        return []
+    inside = Q()
+    for path, _key in courses:
+        inside |= Q(path__startswith=path)
+    language = get_language()
+    best: dict[UUID, tuple[bool, ActivityRow]] = {}
+    for model in models:
+        pages = model.objects.filter(inside).values_list(
+            "title", "translation_key", "path", "locale__language_code"
+        )
+        for title, key, path, page_language in pages:
+            course_key = next(k for p, k in courses if path.startswith(p))
+            row = ActivityRow(title, key, course_key, model, path)
+            preferred = page_language == language
+            if key not in best or (preferred and not best[key][0]):
+                best[key] = (preferred, row)
+    return [row for _preferred, row in best.values()]
 
 
 # --- Learner table ----------------------------------------------------------------------------
@@ -311,3 +352,15 @@ def learner_rows(*, keys) -> QuerySet[Enrolment]:
             )
         )
     )
+
+
+RECENT_ATTEMPTS = 20
+
+
+def recent_attempts(*, quiz_key: UUID, limit: int = RECENT_ATTEMPTS) -> list:
+    """The latest finished attempts of enrolled learners at a quiz, with their learner (one
+    query), for links to their reviews."""
+    attempts = quiz_selectors.finished_attempt_rows(
+        quiz_key=quiz_key, learners=Exists(course_selectors.outer_enrolment())
+    )
+    return list(attempts.select_related("user").order_by("-submitted_at", "-pk")[:limit])

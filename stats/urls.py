@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import activity_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -13,4 +13,12 @@ urlpatterns = [
         name="learners_results",
     ),
     path("funnel/<uuid:course_key>/", views.FunnelView.as_view(), name="funnel"),
+    path("activities/", activity_views.ActivitiesView.as_view(), name="activities"),
+    path("quiz/<uuid:activity_key>/", activity_views.QuizReportView.as_view(), name="quiz"),
+    path("attempt/<int:attempt_id>/", activity_views.attempt_review, name="attempt"),
+    path(
+        "exercise/<uuid:activity_key>/",
+        activity_views.ExerciseReportView.as_view(),
+        name="exercise",
+    ),
 ]

@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from content.models import H5PActivityPage
 from core.privacy import formula_safe
 from core.templatetags.savad import jdate
 from courses.models import CoursePage
+from quizzes.models import QuizPage
 
 from . import selectors
 from .filters import LearnerFilterSet
@@ -134,7 +136,7 @@ class FunnelView(StatisticsReportView):
     export_filename = "course-funnel"
     paginate_by = None
     columns = [
-        Column("title", label=_("Activity")),
+        TitleColumn("title", label=_("Activity"), get_url=lambda row: row.report_url),
         Column("reached", label=_("Reached")),
         Column("completed", label=_("Completed")),
     ]
@@ -166,7 +168,10 @@ class FunnelView(StatisticsReportView):
             .order_by("-live", "pk")
             .first()
         )
-        return selectors.course_funnel(course=course)
+        steps = selectors.course_funnel(course=course)
+        for step in steps:
+            step.report_url = activity_report_url(step.model, step.activity_key)
+        return steps
 
 
 # --- Learners ---------------------------------------------------------------------------------
@@ -262,3 +267,15 @@ class LearnersView(StatisticsReportView):
         row.status_text = str(self.status_labels[row.status])
         row.best_quiz_text = percent(row.best_quiz_score)
         return row
+
+
+# --- One quiz or exercise ---------------------------------------------------------------------
+
+
+def activity_report_url(model, activity_key) -> str | None:
+    """The report of a quiz or an H5P exercise; None for other activities."""
+    if model is QuizPage:
+        return reverse("stats:quiz", args=[activity_key])
+    if model is H5PActivityPage:
+        return reverse("stats:exercise", args=[activity_key])
+    return None

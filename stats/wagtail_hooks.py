@@ -48,3 +48,10 @@ def register_learners_item():
 def add_statistics_panel(request, panels):
     if can_view_statistics(request.user):
         panels.append(StatisticsPanel(request.user))
+
+
+@hooks.register("register_statistics_menu_item")
+def register_activities_item():
+    return StatisticsMenuItem(
+        _("Quizzes and exercises"), reverse_lazy("stats:activities"), icon_name="form", order=300
+    )

@@ -14,6 +14,7 @@ Course A (3 lessons, then a quiz) and course B are edited by ``teacher_a``; cour
     course C:  u7 enrolled 9 d ago, completed after 6 d (last activity 3 d ago)
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,12 +24,15 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from certificates.models import Certificate
+from content.models import H5PActivityPage, H5PPackage, H5PResult
 from courses.models import CoursePage, Enrolment
+from courses.services import enrol
 from progress.models import ActivityProgress, CourseProgress, Status
-from quizzes.models import Attempt
+from quizzes import services as quiz_services
+from quizzes.models import Attempt, QuizPage
 from stats.models import LearnerGroup
 from stats.selectors import STATS_VIEWERS_GROUP
-from tests.builders import build_course
+from tests.builders import build_course, publish
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, question
 
@@ -216,3 +220,141 @@ def build_world() -> World:
 @pytest.fixture(scope="module")
 def stats_world(module_db) -> World:
     return build_world()
+
+
+# --- Quizzes and an H5P exercise (tests/stats/test_activity_*.py) -----------------------------
+
+
+@dataclass
+class ActivityWorld:
+    """Course S (edited by ``teacher_s``) with ``quiz``, ``small_quiz``, ``exercise`` and a
+    lesson; course O (edited by ``teacher_o``) with ``other_quiz``. The figures expected of
+    them are worked out by hand in tests/stats/test_activity_analysis.py."""
+
+    course: CoursePage
+    other_course: CoursePage
+    quiz: QuizPage
+    small_quiz: QuizPage
+    other_quiz: QuizPage
+    exercise: H5PActivityPage
+    lesson_key: uuid.UUID
+    users: dict  # name -> pk
+
+
+def _take(user, quiz, answers: dict, *, submit: bool = True) -> Attempt:
+    """An attempt through the quiz services, graded as a learner's would be."""
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+    if submit:
+        attempt = quiz_services.attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
+    return attempt
+
+
+def _h5p(user, exercise, verb, scaled, sub=""):
+    H5PResult.objects.create(
+        statement_id=uuid.uuid4(),
+        user=user,
+        package=exercise.package,
+        activity_key=exercise.translation_key,
+        verb=verb,
+        sub_content_id=sub,
+        score_scaled=scaled,
+        statement={},
+    )
+
+
+RIGHT = {1: {"choice": 1}, 2: {"value": True}, 3: {"text": "کروم"}}  # 4 marks of 4
+
+
+def build_activity_world() -> ActivityWorld:
+    s = build_course(slug="stats-s", title="دورهٔ آمار", lessons=1)
+    o = build_course(slug="stats-o", title="دورهٔ دیگر", lessons=1)
+    bank = category(s.course)
+    q1 = question(bank, "multichoice", "کدام؟", [("الف", 1), ("ب", 0), ("ج", 0)], name="Q1")
+    q2 = question(bank, "truefalse", "درست است؟", correct_answer=True, name="Q2")
+    q3 = question(
+        bank,
+        "shortanswer",
+        "نام مرورگر؟",
+        [("کروم", 1), ("Chrome", 0.5)],
+        name="Q3",
+        default_mark=Decimal(2),
+    )
+    quiz = build_quiz(s.course, [q1, q2, q3], slug="stats-quiz", title="آزمون آمار")
+    small_quiz = build_quiz(s.course, [q2], slug="small-quiz", title="آزمون کوتاه")
+    other_q = question(category(o.course), "truefalse", "؟", correct_answer=True, name="O1")
+    other_quiz = build_quiz(o.course, [other_q], slug="other-quiz", title="آزمون دیگر")
+    package = H5PPackage.objects.create(title="تمرین آمار")
+    exercise = H5PActivityPage(title="تمرین آمار", slug="stats-exercise", package=package)
+    s.course.add_child(instance=exercise)
+    publish(exercise)
+
+    names = ["l1", "l2", "l3", "l4", "l5", "editor"]
+    users = {
+        name: UserFactory(username=f"act_{name}", display_name=f"یادگیرنده {name}")
+        for name in names
+    }
+    for name in names[:5]:
+        enrol(user=users[name], course=s.course)
+    u = users
+
+    # the quiz: first attempts (analysed), then later ones (only counted and binned)
+    _take(u["l1"], quiz, RIGHT)
+    _take(u["l2"], quiz, {1: {"choice": 1}, 2: {"value": True}, 3: {"text": "Chrome"}})
+    _take(u["l3"], quiz, {1: {"choice": 2}, 2: {"value": True}, 3: {"text": "Chrome"}})
+    _take(u["l4"], quiz, {1: {"choice": 1}, 2: {"value": False}, 3: {"text": "فایرفاکس"}})
+    _take(u["l5"], quiz, {1: {"choice": 3}, 2: {"value": False}})
+    _take(u["l2"], quiz, RIGHT)
+    _take(u["l3"], quiz, {1: {"choice": 1}, 2: {"value": True}, 3: {"text": "Chrome"}})
+    _take(u["l4"], quiz, RIGHT)
+    _take(u["l5"], quiz, {}, submit=False)  # still open: not counted
+    _take(u["editor"], quiz, RIGHT)  # not enrolled: not counted
+    _take(u["l1"], small_quiz, {1: {"value": True}})
+    _take(u["l2"], small_quiz, {1: {"value": False}})
+
+    # the exercise: scored results of the whole exercise are its attempts
+    _h5p(u["l1"], exercise, "completed", 1.0)
+    _h5p(u["l1"], exercise, "answered", 0.6)
+    _h5p(u["l1"], exercise, "answered", 0.2, sub="q-1")  # a sub-question: not an attempt
+    _h5p(u["l2"], exercise, "completed", 0.45)
+    _h5p(u["l3"], exercise, "answered", 0.0)
+    _h5p(u["l4"], exercise, "attempted", None)  # no score
+    _h5p(u["l5"], exercise, "completed", 0.95)
+    _h5p(u["editor"], exercise, "completed", 0.1)  # not enrolled
+    for name, status, score in (
+        ("l1", Status.PASSED, Decimal("1.0")),
+        ("l2", Status.FAILED, Decimal("0.45")),
+        ("l3", Status.IN_PROGRESS, None),
+        ("l5", Status.COMPLETED, Decimal("0.95")),
+        ("editor", Status.COMPLETED, Decimal("0.1")),
+    ):
+        _activity(u[name], s.course, exercise.translation_key, status, score)
+
+    roles = {
+        "superuser": UserFactory(username="act_root", is_superuser=True, is_staff=True),
+        "viewer": UserFactory(username="act_viewer"),
+        "teacher_s": UserFactory(username="act_teacher_s"),
+        "teacher_o": UserFactory(username="act_teacher_o"),
+        "no_course": UserFactory(username="act_no_course"),
+    }
+    roles["viewer"].groups.add(Group.objects.get(name=STATS_VIEWERS_GROUP))
+    roles["teacher_s"].groups.add(s.course.editors_group)
+    roles["teacher_o"].groups.add(o.course.editors_group)
+    admin_only = Group.objects.create(name="act admin access only")
+    admin_only.permissions.add(Permission.objects.get(codename="access_admin"))
+    roles["no_course"].groups.add(admin_only)
+    users.update(roles)
+    return ActivityWorld(
+        course=s.course,
+        other_course=o.course,
+        quiz=quiz,
+        small_quiz=small_quiz,
+        other_quiz=other_quiz,
+        exercise=exercise,
+        lesson_key=s.lessons[0].translation_key,
+        users={name: user.pk for name, user in users.items()},
+    )
+
+
+@pytest.fixture(scope="module")
+def activity_world(module_db) -> ActivityWorld:
+    return build_activity_world()
