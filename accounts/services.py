@@ -131,3 +131,24 @@ def signup_confirm(*, token: str) -> User:
             raise SavadError(
                 _("An account with this e-mail address or username already exists."), status=409
             ) from None
+
+
+def invitation_send(*, user_id: int) -> bool:
+    """E-mail an invited account (made by an import) a link to choose its password, in its own
+    language; nothing once the account has a password or has logged in (a repeat is harmless)."""
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None or user.has_usable_password() or user.last_login is not None:
+        return False
+    with translation.override(user.preferred_language):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)},
+        )
+        context = {
+            "name": user.get_short_name(),
+            "username": user.get_username(),
+            "link": settings.SITE_URL + path,
+        }
+        _mail(template="invitation", to=user.email, context=context)
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, views
+from . import activity_views, import_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
         activity_views.ExerciseReportView.as_view(),
         name="exercise",
     ),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -55,3 +55,10 @@ def register_activities_item():
     return StatisticsMenuItem(
         _("Quizzes and exercises"), reverse_lazy("stats:activities"), icon_name="form", order=300
     )
+
+
+@hooks.register("register_statistics_menu_item")
+def register_import_item():
+    return StatisticsMenuItem(
+        _("Import learners"), reverse_lazy("stats:import"), icon_name="upload", order=400
+    )

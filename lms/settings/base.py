@@ -302,6 +302,10 @@ QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
 # Largest question file (GIFT, Moodle XML) an import accepts (bytes).
 QUIZ_IMPORT_MAX_BYTES = env.int("QUIZ_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 
+# --- Statistics ----------------------------------------------------------------------------
+# Largest CSV file of learners an import accepts (bytes); a larger upload is refused unread.
+STATS_IMPORT_MAX_BYTES = env.int("STATS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+
 # --- LRS -----------------------------------------------------------------------------------
 # Largest request body the built-in LRS endpoint (/xapi/...) reads (bytes).
 LRS_MAX_BODY_BYTES = env.int("LRS_MAX_BODY_BYTES", default=1_000_000)
