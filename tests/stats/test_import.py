@@ -7,7 +7,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from wagtail.users.models import UserProfile
 
 from accounts.models import User
 from courses.models import CoursePage, Enrolment
@@ -50,12 +54,20 @@ def world(module_db) -> ImportWorld:
     }
     roles["viewer"].groups.add(Group.objects.get(name=STATS_VIEWERS_GROUP))
     roles["teacher_a"].groups.add(a.editors_group)
+    for user in roles.values():  # the admin's language is the messages' language
+        admin_language(user, "en")
     return ImportWorld(
         course_a=a,
         course_b=b,
         users={"old": old.pk, **{name: user.pk for name, user in roles.items()}},
         groups={"class_1": class_1.pk, "school": school.pk},
     )
+
+
+def admin_language(user, language: str) -> None:
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
 
 
 def login(client, world, name):
@@ -86,7 +98,7 @@ GOOD = (
 
 BAD = [
     pytest.param(b"", 0, "empty", id="empty"),
-    pytest.param("email,name\n".encode(), 0, "no learners", id="header-only"),
+    pytest.param(b"email,name\n", 0, "no learners", id="header-only"),
     pytest.param(b"email,nom\nx@example.org,X\n", 1, "Unknown columns", id="unknown-column"),
     pytest.param(b"name,groups\nX,\n", 1, "Missing columns", id="missing-email"),
     pytest.param(b"email,email\na@example.org,b@example.org\n", 1, "twice", id="double-column"),
@@ -134,6 +146,20 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_written(
     assert counts() == before
 
 
+def test_the_upload_keeps_its_csrf_check(world):
+    client = login(Client(enforce_csrf_checks=True), world, "superuser")
+    assert upload(client, b"email\na@example.org\n").status_code == 403
+
+
+def test_errors_are_in_the_importers_admin_language(client, world):
+    admin_language(User.objects.get(pk=world.users["superuser"]), "fa")
+    login(client, world, "superuser")
+    response = upload(client, b"email,groups\na@example.org,Ghosts\n")
+    with translation.override("fa"):
+        expected = gettext("Unknown learner group “%(group)s”.") % {"group": "Ghosts"}
+    assert problems(response) == [(2, expected)]
+
+
 def test_utf8_with_bom_and_crlf_is_accepted(client, world):
     login(client, world, "superuser")
     content = "\ufeffemail,name\r\nbom@example.org,با BOM\r\n".encode()
@@ -149,10 +175,11 @@ def test_a_file_over_the_limit_is_refused(client, world, settings):
     assert problems(response) == [(0, "The file is too large: the limit is 0 KB.")]
 
 
-def test_a_50_mb_upload_is_refused_without_reading_the_body(client, world):
+def test_a_50_mb_upload_is_refused_without_reading_the_body(world):
     """The body claims 50 MB but holds a few bytes: reading it would fail (the test client's
-    payload refuses reads past its end), so the refusal comes from the length alone."""
-    login(client, world, "superuser")
+    payload refuses reads past its end), so the refusal comes from the length alone, before
+    even the CSRF check reads the form."""
+    client = login(Client(enforce_csrf_checks=True), world, "superuser")
     response = client.generic(
         "POST",
         IMPORT,
@@ -208,6 +235,10 @@ def test_preview_counts_then_import_creates_everything_and_invites_new_accounts(
     invitation = next(m for m in mail.outbox if m.to == ["NEW2@example.org"])
     assert "/password/reset/" in invitation.body
     assert "new2@example.org" in invitation.body  # the username
+    assert invitation.subject == "Your Savad account is ready"  # in the learner's language
+    with translation.override("fa"):
+        subject = gettext("Your Savad account is ready")
+    assert next(m for m in mail.outbox if m.to == ["new1@example.org"]).subject == subject
 
 
 def test_confirming_twice_imports_once(client, world, django_capture_on_commit_callbacks):
