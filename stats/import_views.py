@@ -1,13 +1,13 @@
 """The CSV import of learners: upload → preview (counts, line-numbered problems) → confirm.
 
-The file's text travels from the preview to the confirmation signed (and compressed), so no
-half-done import is kept on the server; the confirmation checks it all again.
+The previewed file is kept as a ``LearnerImport`` row; the confirmation names its token and
+checks it all again (``stats.services.learner_import_confirm``).
 """
 
 from dataclasses import asdict
+from uuid import UUID
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,11 +19,9 @@ from wagtail.admin import messages
 from core.exceptions import SavadError
 
 from . import services
-from .importing import COLUMNS, ImportIssue, parse_learners
+from .importing import COLUMNS, ImportIssue
 from .selectors import can_view_statistics
 
-SALT = "stats.learner_import"
-MAX_AGE = 60 * 60  # seconds between the preview and the confirmation
 FORM_SLACK = 64 * 1024  # bytes of a multipart body beyond the file itself
 
 
@@ -32,22 +30,17 @@ def _require(user) -> None:
         raise PermissionDenied
 
 
-def _page(request, *, errors=(), summary=None, payload="", name="", status=200):
+def _page(request, *, errors=(), summary=None, token="", name="", status=200):
     context = {
         "errors": sorted(errors, key=lambda issue: issue.line),
         "summary": summary,
-        "payload": payload,
+        "token": token,
         "file_name": name,
         "columns": COLUMNS,
         "limit_kb": settings.STATS_IMPORT_MAX_BYTES // 1024,
         "header_title": _("Import learners"),
     }
     return TemplateResponse(request, "stats/learner_import.html", context, status=status)
-
-
-def _parse(user, data: bytes):
-    lookups = services.learner_import_lookups(user=user)
-    return parse_learners(data, lookups=lookups, max_bytes=settings.STATS_IMPORT_MAX_BYTES)
 
 
 @csrf_exempt
@@ -73,34 +66,28 @@ def _preview(request):
     if upload is None:
         return _page(request, errors=[ImportIssue(0, _("Choose a CSV file."))], status=400)
     data = upload.read(settings.STATS_IMPORT_MAX_BYTES + 1)
-    result = _parse(request.user, data)
+    result = services.learner_import_parse(user=request.user, data=data)
     if not result.ok:
         return _page(request, errors=result.errors, name=upload.name)
     summary = services.learner_import_preview(rows=result.rows)
-    payload = signing.dumps(
-        {"user": request.user.pk, "name": upload.name, "text": data.decode("utf-8-sig")},
-        salt=SALT,
-        compress=True,
+    staged = services.learner_import_stage(
+        user=request.user, file_name=upload.name, text=data.decode("utf-8-sig")
     )
-    return _page(request, summary=asdict(summary), payload=payload, name=upload.name)
+    return _page(request, summary=asdict(summary), token=staged.token, name=upload.name)
 
 
 @require_POST
 def import_confirm(request):
-    """Step 3: check the signed file again and import it, all or nothing."""
+    """Step 3: check the kept file again and import it, once, all or nothing."""
     _require(request.user)
     try:
-        plan = signing.loads(request.POST.get("payload", ""), salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
-        plan = None
-    if plan is None or plan.get("user") != request.user.pk:
-        error = _("The import could not be confirmed: it was changed or is too old. Upload again.")
-        return _page(request, errors=[ImportIssue(0, error)], status=400)
-    result = _parse(request.user, plan["text"].encode("utf-8"))
-    if not result.ok:
-        return _page(request, errors=result.errors, name=plan["name"])
+        token = UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = UUID(int=0)  # names no import: refused below like an expired one
     try:
-        summary = services.learner_import(user=request.user, rows=result.rows)
+        summary = services.learner_import_confirm(user=request.user, token=token)
+    except services.LearnerImportError as error:
+        return _page(request, errors=error.errors)
     except SavadError as error:
         return _page(request, errors=[ImportIssue(0, error.message)], status=error.status)
     messages.success(

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +33,25 @@ class LearnerGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class LearnerImport(models.Model):
+    """A CSV file of learners between its preview and its confirmation (``stats.services``).
+
+    The confirmation locks the row, so an import runs once however often it is sent; the
+    file's text is emptied once imported, and rows never confirmed are deleted after an hour.
+    """
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("learner import")
+        verbose_name_plural = _("learner imports")
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,6 +1,8 @@
 """Writes of the stats app: the bulk import of learners (all or nothing)."""
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tasks import send_invitations
@@ -16,11 +19,13 @@ from core.jobs import enqueue_on_commit
 from courses.models import CoursePage, Enrolment
 from courses.services import enrol
 
-from .importing import LearnerRow, Lookups
-from .models import LearnerGroup
+from .importing import ImportIssue, LearnerRow, Lookups, parse_learners
+from .models import LearnerGroup, LearnerImport
 from .selectors import statistics_scope
 
 INVITATION_BATCH = 200  # new accounts per invitation task
+USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")  # what Django's username validator refuses
+STAGED_AGE = timedelta(hours=1)  # how long a previewed file waits for its confirmation
 Membership = LearnerGroup.members.through
 
 
@@ -86,9 +91,10 @@ def learner_import_preview(*, rows: list[LearnerRow]) -> ImportSummary:
 
 
 def _usernames(emails: list[str]) -> dict[str, str]:
-    """A free username for each new address: the address itself, else it with a number."""
+    """A free username for each new address: the address itself (characters a username may
+    not hold replaced by ``_``), else it with a number."""
     users = get_user_model().objects.annotate(name_lower=Lower("username"))
-    wanted = [email.lower()[:140] for email in emails]
+    wanted = [USERNAME_UNSAFE.sub("_", email.lower())[:140] for email in emails]
     taken = set(users.filter(name_lower__in=wanted).values_list("name_lower", flat=True))
     names = {}
     for email, base in zip(emails, wanted, strict=True):
@@ -99,6 +105,51 @@ def _usernames(emails: list[str]) -> dict[str, str]:
         taken.add(name)
         names[email] = name
     return names
+
+
+class LearnerImportError(SavadError):
+    """Nothing was imported; ``errors`` says why, line by line."""
+
+    def __init__(self, errors: list[ImportIssue]):
+        super().__init__("; ".join(str(issue) for issue in errors))
+        self.errors = errors
+
+
+def learner_import_parse(*, user, data: bytes):
+    """``importing.parse_learners`` with the courses, groups and limit ``user`` has."""
+    lookups = learner_import_lookups(user=user)
+    return parse_learners(data, lookups=lookups, max_bytes=settings.STATS_IMPORT_MAX_BYTES)
+
+
+def learner_import_stage(*, user, file_name: str, text: str) -> LearnerImport:
+    """Keep a previewed file until its confirmation (forgetting those never confirmed)."""
+    LearnerImport.objects.filter(created_at__lt=timezone.now() - STAGED_AGE).delete()
+    return LearnerImport.objects.create(created_by=user, file_name=file_name[:255], text=text)
+
+
+def learner_import_confirm(*, user, token: UUID) -> ImportSummary:
+    """Import a staged file once: checked again, all or nothing (``LearnerImportError`` with
+    its lines when it went bad meanwhile); a second confirmation raises ``SavadError``."""
+    with transaction.atomic():
+        staged = (
+            LearnerImport.objects.select_for_update()
+            .filter(token=token, created_by=user, created_at__gte=timezone.now() - STAGED_AGE)
+            .first()
+        )
+        if staged is None:
+            raise SavadError(
+                _("The import could not be confirmed: it was changed or is too old. Upload again."),
+                status=400,
+            )
+        if staged.imported_at is not None:
+            raise SavadError(_("This file was already imported."), status=409)
+        result = learner_import_parse(user=user, data=staged.text.encode("utf-8"))
+        if not result.ok:
+            raise LearnerImportError(result.errors)
+        summary = learner_import(user=user, rows=result.rows)
+        staged.imported_at, staged.text = timezone.now(), ""
+        staged.save(update_fields=["imported_at", "text"])
+    return summary
 
 
 def learner_import(*, user, rows: list[LearnerRow]) -> ImportSummary:

@@ -1,11 +1,12 @@
 """The CSV import of learners: every bad file refused with its line and nothing written, a good
 one creating accounts, enrolments, memberships and one invitation per new account, once."""
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail, signing
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,8 +17,7 @@ from wagtail.users.models import UserProfile
 from accounts.models import User
 from courses.models import CoursePage, Enrolment
 from courses.services import enrol
-from stats.import_views import SALT
-from stats.models import LearnerGroup
+from stats.models import LearnerGroup, LearnerImport
 from stats.selectors import STATS_VIEWERS_GROUP
 from tests.builders import build_course
 from tests.factories import UserFactory
@@ -142,7 +142,7 @@ def test_a_bad_file_is_refused_with_its_line_and_nothing_written(
     assert response.status_code == 200
     found = problems(response)
     assert any(n == line and fragment in message for n, message in found), found
-    assert not response.context["payload"]
+    assert not response.context["token"]
     assert counts() == before
 
 
@@ -209,7 +209,7 @@ def test_preview_counts_then_import_creates_everything_and_invites_new_accounts(
     users, enrolments, memberships = counts()
     assert users == User.objects.count()  # the preview wrote nothing
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CONFIRM, {"payload": response.context["payload"]})
+        response = client.post(CONFIRM, {"token": response.context["token"]})
     assert response.status_code == 302
     assert counts() == (users + 2, enrolments + 4, memberships + 4)
     new1 = User.objects.get(email="new1@example.org")
@@ -243,24 +243,25 @@ def test_preview_counts_then_import_creates_everything_and_invites_new_accounts(
 
 def test_confirming_twice_imports_once(client, world, django_capture_on_commit_callbacks):
     login(client, world, "superuser")
-    payload = upload(client, GOOD.encode()).context["payload"]
+    token = upload(client, GOOD.encode()).context["token"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(CONFIRM, {"payload": payload})
+        client.post(CONFIRM, {"token": token})
     after_first = counts()
     assert len(mail.outbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CONFIRM, {"payload": payload})
-    assert response.status_code == 302
+        response = client.post(CONFIRM, {"token": token})
+    assert response.status_code == 409
+    assert problems(response) == [(0, "This file was already imported.")]
     assert counts() == after_first
     assert len(mail.outbox) == 2  # nobody invited twice
 
 
 def test_a_line_that_went_bad_before_the_confirmation_imports_nothing(client, world):
     login(client, world, "superuser")
-    payload = upload(client, GOOD.encode()).context["payload"]
+    token = upload(client, GOOD.encode()).context["token"]
     LearnerGroup.objects.filter(pk=world.groups["school"]).update(name="Renamed")
     before = counts()
-    response = client.post(CONFIRM, {"payload": payload})
+    response = client.post(CONFIRM, {"token": token})
     assert (2, "Unknown learner group “school”.") in problems(response)
     assert counts() == before
     assert not User.objects.filter(email="new1@example.org").exists()
@@ -287,16 +288,35 @@ def test_a_learner_may_not_import(client, world):
     assert upload(client, GOOD.encode()).status_code in (302, 403)
 
 
-def test_a_forged_or_foreign_payload_is_refused(client, world):
+def test_a_bad_or_someone_elses_token_is_refused(client, world):
+    login(client, world, "superuser")
+    theirs = upload(client, GOOD.encode()).context["token"]
     login(client, world, "teacher_a")
-    forged = signing.dumps(
-        {"user": world.users["superuser"], "name": "x.csv", "text": GOOD}, salt=SALT
-    )
     before = counts()
-    for payload in ("garbage", forged):
-        response = client.post(CONFIRM, {"payload": payload})
+    for token in ("garbage", str(uuid.uuid4()), str(theirs)):
+        response = client.post(CONFIRM, {"token": token})
         assert response.status_code == 400
+        assert "could not be confirmed" in problems(response)[0][1]
     assert counts() == before
+
+
+def test_an_import_is_kept_until_confirmed_then_emptied(client, world):
+    login(client, world, "superuser")
+    token = upload(client, GOOD.encode()).context["token"]
+    assert LearnerImport.objects.get(token=token).text == GOOD
+    client.post(CONFIRM, {"token": token})
+    staged = LearnerImport.objects.get(token=token)
+    assert staged.imported_at is not None
+    assert staged.text == ""
+
+
+def test_usernames_are_the_addresses_made_safe_and_free(client, world):
+    UserFactory(username="taken@example.org")
+    login(client, world, "superuser")
+    content = b"email\ntaken@example.org\no'neil+x@example.org\n"
+    client.post(CONFIRM, {"token": upload(client, content).context["token"]})
+    assert User.objects.get(email="taken@example.org").username == "taken@example.org-2"
+    assert User.objects.get(email="o'neil+x@example.org").username == "o_neil+x@example.org"
 
 
 def test_the_import_page_is_in_the_statistics_menu(client, world):
