@@ -63,7 +63,7 @@ def _existing_users(rows: list[LearnerRow]) -> dict[str, object]:
 
 
 def learner_import_preview(*, rows: list[LearnerRow]) -> ImportSummary:
-    """What importing ``rows`` would do (4 queries whatever their number)."""
+    """What importing ``rows`` would do (at most 3 queries whatever their number)."""
     existing = _existing_users(rows)
     pks = [user.pk for user in existing.values()]
     keys = {key for row in rows for key in row.courses}

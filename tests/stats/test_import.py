@@ -2,7 +2,7 @@
 one creating accounts, enrolments, memberships and one invitation per new account, once."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,6 +17,8 @@ from wagtail.users.models import UserProfile
 from accounts.models import User
 from courses.models import CoursePage, Enrolment
 from courses.services import enrol
+from stats import services
+from stats.importing import LearnerRow
 from stats.models import LearnerGroup, LearnerImport
 from stats.selectors import STATS_VIEWERS_GROUP
 from tests.builders import build_course
@@ -317,6 +319,27 @@ def test_usernames_are_the_addresses_made_safe_and_free(client, world):
     client.post(CONFIRM, {"token": upload(client, content).context["token"]})
     assert User.objects.get(email="taken@example.org").username == "taken@example.org-2"
     assert User.objects.get(email="o'neil+x@example.org").username == "o_neil+x@example.org"
+
+
+def test_the_preview_costs_three_queries_whatever_the_number_of_rows(
+    world, django_assert_num_queries
+):
+    rows = [
+        LearnerRow(
+            line=n,
+            email=f"q{n}@example.org",
+            name="",
+            groups=(world.groups["school"],),
+            courses=(world.course_a.translation_key,),
+            language="",
+        )
+        for n in range(2, 502)
+    ]
+    rows[0] = replace(rows[0], email="OLD@example.org")  # enrolled in A already
+    with django_assert_num_queries(3):
+        summary = services.learner_import_preview(rows=rows)
+    assert (summary.new_users, summary.existing_users) == (499, 1)
+    assert (summary.enrolments, summary.already_enrolled, summary.memberships) == (499, 1, 500)
 
 
 def test_the_import_page_is_in_the_statistics_menu(client, world):
