@@ -111,14 +111,14 @@ TEMPLATE_SUFFIX = "_migrated"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database, migrated; on PostgreSQL, also a copy of it as migrated.
 
     The copy (``migrated_template``) is made before any test runs: ``transaction=True`` tests
     flush the test database afterwards, taking the rows the migrations made with them.
     """
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or not _test_database_made(request.session.items):
+        yield None
         return
     source = connection.settings_dict["NAME"]
     quote = connection.ops.quote_name
@@ -129,9 +129,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
             cursor.execute(
                 f"CREATE DATABASE {quote(source + TEMPLATE_SUFFIX)} TEMPLATE {quote(source)}"
             )
-    yield
+    yield source + TEMPLATE_SUFFIX
     with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(source + TEMPLATE_SUFFIX)}")
+
+
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _test_database_made(items) -> bool:
+    """pytest-django makes the test database only when a collected test uses it."""
+    return any(
+        item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        for item in items
+    )
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +158,8 @@ def migrated_template(django_db_setup) -> str:
     benchmarks): copying takes a second where migrating takes a minute.
     """
     assert connection.vendor == "postgresql", "migrated_template is for PostgreSQL runs"
-    return connection.settings_dict["NAME"] + TEMPLATE_SUFFIX
+    assert django_db_setup, "no test database was made: mark the test django_db"
+    return django_db_setup
 
 
 @pytest.fixture(scope="module")

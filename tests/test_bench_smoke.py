@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"catalogue", "course", "lesson"}
 WARM_BUDGET = 10
 
-pytestmark = pytest.mark.slow
+# django_db: the test database must exist, the benchmarks copy it (``migrated_template``).
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture
