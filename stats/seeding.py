@@ -17,6 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.utils import timezone
 
@@ -155,7 +156,7 @@ def _create_learners(learners: int, batch: int) -> list[int]:
                 username=f"{PREFIX}-{n}",
                 email=f"{PREFIX}-{n}@example.org",
                 display_name=f"نوآموز {n}",
-                password="!",  # unusable: these accounts never sign in
+                password=UNUSABLE_PASSWORD_PREFIX,  # these accounts never sign in
             )
             for n in range(learners)
         ),
@@ -171,9 +172,7 @@ def _create_learners(learners: int, batch: int) -> list[int]:
 def _learner_in_course(rows, user_id, course: _Course, ability: float, now, rng) -> None:
     """One learner's enrolment and progress in one course: a prefix of its activities."""
     enrolled_at = now - timedelta(days=rng.uniform(1, 180))
-    rows["enrol"].append(
-        Enrolment(user_id=user_id, course_key=course.key, enrolled_at=enrolled_at)
-    )
+    rows["enrol"].append(Enrolment(user_id=user_id, course_key=course.key, enrolled_at=enrolled_at))
     total = len(course.activity_keys)
     draw = rng.random()
     depth = 0 if draw < 0.15 else total if draw < 0.5 else rng.randint(1, total)
