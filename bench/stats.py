@@ -162,7 +162,7 @@ def scan_ms(repeats: int) -> float:
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a model's table
             cursor.fetchone()
             times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times[1:]), 2)
+    return round(statistics.median(times[1:]), 3)
 
 
 def measure(args) -> dict:
