@@ -53,7 +53,7 @@ class _Course:
     key: object
     activity_keys: list  # syllabus order; the last one is the quiz's
     quiz: QuizPage
-    slots: list[tuple[Question, dict, int]]  # question, its snapshot, the right choice's id
+    slots: list[tuple[Question, dict, list[int]]]  # question, snapshot, its choices' ids
 
 
 @contextmanager
@@ -138,13 +138,15 @@ def _build_course(catalogue, number: int, activities: int, rng) -> _Course:
                 name=f"پرسش {position + 1}",
                 text=f"<p>پرسش {position + 1}</p>",
             )
-            choices = Choice.objects.bulk_create(
+            Choice.objects.bulk_create(
                 Choice(question=question, sort_order=n, text=f"گزینهٔ {n + 1}", fraction=fraction)
                 for n, fraction in enumerate((Decimal(1), Decimal(0), Decimal(0)))
             )
             QuizSlot.objects.create(quiz=quiz, question=question, sort_order=position)
             spec = snapshot(question, rng=rng, shuffle=False)
-            slots.append((question, spec, [c.pk for c in choices]))
+            # answers name the snapshot's choices, the right one first
+            ids = sorted(spec["spec"]["choices"], key=lambda c: -c["fraction"])
+            slots.append((question, spec, [c["id"] for c in ids]))
     return _Course(key=course.translation_key, activity_keys=keys, quiz=quiz, slots=slots)
 
 

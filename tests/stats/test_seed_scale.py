@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from courses.models import CoursePage, Enrolment, LessonPage
 from progress.models import DONE_STATUSES, ActivityProgress, CourseProgress
 from quizzes.models import Attempt, Question, QuizPage, QuizSlot, Response
+from stats.quiz_analysis import quiz_analysis
 from stats.seeding import QUESTIONS, SeedError, seed_scale
 from tests.builders import catalogue
 
@@ -93,3 +94,16 @@ def test_seed_scale_command_refuses_to_run_with_debug_off_without_force(settings
     out = StringIO()
     call_command("seed_scale", learners=2, courses=1, activities=2, force=True, stdout=out)
     assert "Made 2 learners, 1 courses (2 activity pages), 2 enrolments" in out.getvalue()
+
+
+def test_seed_scale_quiz_attempts_feed_the_item_analysis(seeded):
+    quiz = QuizPage.objects.filter(slug="quiz").order_by("pk").first()
+    analysis = quiz_analysis(quiz_key=quiz.translation_key)
+    attempts = Attempt.objects.filter(quiz_key=quiz.translation_key).count()
+    assert analysis.attempts == attempts > 0
+    assert len(analysis.items) == QUESTIONS
+    for item in analysis.items:
+        assert item.responses == attempts and item.unanswered == 0
+        assert sum(choice.count for choice in item.choices) == attempts  # every pick counted
+        right = next(choice for choice in item.choices if choice.gives_credit)
+        assert item.facility == pytest.approx(100 * right.count / attempts)
