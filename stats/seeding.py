@@ -2,10 +2,11 @@
 
 For ``manage.py seed_scale`` and ``bench/stats.py``. The course pages are made once through
 Wagtail (slow, a few queries a page); everything else is ``bulk_create`` in batches. The data
-is deterministic for a given seed: each learner enrols in about a tenth of the courses, goes
-through a prefix of each course's activities (some never start, about a third finish), and
-the last activity of every course is a quiz whose finished attempts carry graded responses
-(the stronger the learner, the likelier a right answer, so item analysis has something to say).
+is deterministic for a given seed (its dates counted back from now): each learner enrols in
+about a tenth of the courses, goes through a prefix of each course's activities (some never
+start, about a third finish), and the last activity of every course is a quiz whose finished
+attempts carry graded responses (the stronger the learner, the likelier a right answer, so item
+analysis has something to say).
 """
 
 import random
