@@ -4,7 +4,7 @@ An in-memory database on SQLite; on PostgreSQL a ``test_<name>_bench_<pid>`` dat
 the one DATABASE_URL names (never the test database of a test run on the same server), migrated
 from scratch, or, when ``SAVAD_BENCH_TEMPLATE`` names an already migrated database on that
 server, copied from it (``CREATE DATABASE … TEMPLATE``: a second instead of a migration; the
-smoke tests in tests/test_bench_smoke.py migrate one template for the four benchmarks).
+smoke tests in tests/test_bench_smoke.py migrate one template for all the benchmarks).
 """
 
 import os

@@ -129,3 +129,36 @@ def test_progress_benchmark_loses_no_write_and_compares_with_pgbench_on_postgres
     else:
         assert summary["database"] == "sqlite"
         assert summary["pgbench_inserts_per_s"] is None and summary["ratio"] is None
+
+
+def test_stats_benchmark_times_every_report_and_export_beside_a_scan(bench_env):
+    result = subprocess.run(
+        [sys.executable, "bench/stats.py", "--learners", "30", "--courses", "2"]
+        + ["--activities", "3", "--requests", "2", "--warmup", "1"],
+        cwd=ROOT,
+        env=bench_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # a report that fails exits non-zero
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["scan_ms"] > 0
+    assert set(summary["reports"]) == {"overview", "funnel", "learners", "quiz_items"}
+    for name, row in summary["reports"].items():
+        assert set(row) == {"p50_ms", "p95_ms"}, name
+        assert 0 < row["p50_ms"] <= row["p95_ms"], (name, row)
+    assert set(summary["exports"]) == {
+        "learners_csv",
+        "learners_xlsx",
+        "overview_csv",
+        "funnel_csv",
+    }
+    for name, row in summary["exports"].items():
+        assert row["rows"] > 0 and row["rows_per_s"] > 0 and row["max_rss_mb"] > 0, (name, row)
+    # every learner is enrolled in one course: one learner-table row each, in both formats
+    assert summary["exports"]["learners_csv"]["rows"] == summary["enrolments"] == 30
+    assert summary["exports"]["learners_xlsx"]["rows"] == 30
+    assert summary["exports"]["funnel_csv"]["rows"] == 3  # the first course's activities
+    assert summary["progress_rows"] > 0 and summary["attempts"] > 0
