@@ -1,8 +1,9 @@
 """Real Celery workers for the tests that need one: subprocesses against the machine's Redis.
 
-Each test module passes its own Redis database (see ``REDIS`` in each of them: 9 content imports,
-10 xAPI delivery, 12 the round trip; 13 and 14 belong to tests/core/test_health.py) and gets a
-queue of its own, so workers of different tests never take each other's messages. The worker
+Each test module passes its own Redis database (see ``REDIS`` in each of them: 8 the broker
+outage, 9 content imports, 10 xAPI delivery, 12 the round trip; 11 is tests/core/test_jobs.py's,
+where no worker runs; 13 and 14 belong to tests/core/test_health.py) and gets a queue of its own,
+so workers of different tests never take each other's messages. The worker
 reaches the test's database through the ``shared_database`` fixture (tests/conftest.py).
 Redis must be running (``scripts/services.sh``, which ``make test`` and ``.ci/run`` call): if it
 is not, these tests fail, they are not skipped.

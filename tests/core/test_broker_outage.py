@@ -2,7 +2,7 @@
 replies; the jobs queued meanwhile run on a real Celery worker once the broker answers again.
 
 The broker the site sees is ``tests.brokers.SwitchableProxy``: a pipe to the machine's Redis
-(database 11, this test's own), then a black hole, then a pipe again. The worker talks to Redis
+(database 8, this test's own), then a black hole, then a pipe again. The worker talks to Redis
 directly (the web-to-broker path is the one that hangs). Both share this test's database
 (``transaction=True``).
 Redis must be running (``scripts/services.sh``): if it is not, the test fails.
@@ -36,14 +36,14 @@ from tests.factories import UserFactory
 from tests.xapi.lrs_server import KEY, SECRET, FakeLRS, free_port
 from xapi.models import OutboxStatement
 
-REDIS_DB = 11  # this module's own Redis database
+REDIS_DB = 8  # this module's own Redis database (no other test uses it)
 REDIS = f"redis://127.0.0.1:6379/{REDIS_DB}"
 ANSWER_WITHIN = 3.0  # seconds: every page, POST and /healthz while the broker hangs
 PAUSE = 2  # JOBS_BROKER_PAUSE for the site: seconds without publishing after a failure
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery-worker"),  # Redis db 11, shared with test_jobs
+    pytest.mark.xdist_group("celery-worker"),  # one real worker at a time
 ]
 
 

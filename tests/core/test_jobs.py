@@ -30,7 +30,7 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.xdist_group("celery-worker"),  # Redis db 11, shared with test_broker_outage
+    pytest.mark.xdist_group("celery-worker"),  # Redis db 11: no worker consumes there
 ]
 
 REDIS = "redis://127.0.0.1:6379/11"
