@@ -45,10 +45,6 @@ class ActivitiesView(StatisticsReportView):
     ]
     list_export = ["title", "kind", "course_title"]
 
-    @property
-    def export_headings(self):
-        return {column.name: column.label for column in self.columns}
-
     def get_index_results_url(self):
         return None
 
@@ -74,10 +70,6 @@ class ActivityReportView(StatisticsReportView):
 
     def get_index_results_url(self):
         return None
-
-    @property
-    def export_headings(self):
-        return {column.name: column.label for column in self.columns}
 
     @cached_property
     def page(self):

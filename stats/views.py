@@ -48,6 +48,11 @@ class StatisticsReportView(ReportView):
         str: {ReportView.FORMAT_CSV: formula_safe},
     }
 
+    @property
+    def export_headings(self):
+        """The exported columns are headed as on screen."""
+        return {column.name: column.label for column in self.columns}
+
     def dispatch(self, request, *args, **kwargs):
         if not (self.scope or selectors.sees_all_courses(request.user)):
             raise PermissionDenied
@@ -110,10 +115,6 @@ class OverviewView(StatisticsReportView):
         "certificates",
     ]
 
-    @property
-    def export_headings(self):
-        return {column.name: column.label for column in self.columns}
-
     def get_queryset(self):
         rows, total = selectors.course_overview(keys=self.scope)
         for row in [*rows, total]:
@@ -141,10 +142,6 @@ class FunnelView(StatisticsReportView):
         Column("completed", label=_("Completed")),
     ]
     list_export = ["title", "reached", "completed"]
-
-    @property
-    def export_headings(self):
-        return {column.name: column.label for column in self.columns}
 
     def get_index_url(self):
         return reverse(self.index_url_name, args=[self.kwargs["course_key"]])
@@ -217,8 +214,7 @@ class LearnersView(StatisticsReportView):
 
     @property
     def export_headings(self):
-        headings = {column.name: column.label for column in self.columns}
-        return {**headings, "progress_percent": _("Progress (%)")}
+        return {**super().export_headings, "progress_percent": _("Progress (%)")}
 
     def get_base_queryset(self):
         return selectors.learner_rows(keys=self.scope).prefetch_related("user__learner_groups")

@@ -4,6 +4,7 @@ The import pipeline has its own tests; player tests only need a package that is 
 """
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from content.h5p.validation import is_ignored
-from content.models import H5PPackage
+from content.models import H5PActivityPage, H5PPackage
+from courses.services import enrol
+from tests.builders import build_course, publish
+from tests.factories import UserFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "h5p"
 
@@ -44,3 +48,23 @@ def install_file(path: Path) -> H5PPackage:
     package.main_library = h5p_json["mainLibrary"]
     package.save()
     return package
+
+
+def open_exercise(client, *, slug: str):
+    """An enrolled learner, logged in on ``client``, opens the H5P activity of a new course.
+
+    Returns the package, the page, the learner and the player's results (xAPI) URL, which the
+    page embeds beside the sandboxed player.
+    """
+    built = build_course(slug=slug, lessons=1)
+    package = install("multichoice.h5p")
+    page = H5PActivityPage(title="تمرین", slug="exercise", package=package)
+    built.course.add_child(instance=page)
+    publish(page)
+    learner = UserFactory()
+    enrol(user=learner, course=built.course)
+    client.force_login(learner)
+    opened = client.get(page.url)
+    assert opened.status_code == 200
+    xapi_url = re.search(r'data-xapi-url="([^"]+)"', opened.content.decode()).group(1)
+    return package, page, learner, xapi_url

@@ -1,18 +1,14 @@
 """Hostile JSON sent to the H5P player's xAPI endpoint is a 400, never a 500 (PostgreSQL)."""
 
 import json
-import re
 import uuid
 
 import pytest
 
-from content.models import H5PActivityPage, H5PResult
+from content.models import H5PResult
 from content.results import LOCAL_ID, player_content_id
-from courses.services import enrol
 from progress.models import ActivityProgress
-from tests.builders import build_course, publish
-from tests.content.installed import install
-from tests.factories import UserFactory
+from tests.content.installed import open_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def opened(client):
     """An enrolled learner has opened an H5P activity; its player's xAPI URL."""
-    built = build_course(slug="hostile-h5p", lessons=1)
-    package = install("multichoice.h5p")
-    page = H5PActivityPage(title="تمرین", slug="exercise", package=package)
-    built.course.add_child(instance=page)
-    publish(page)
-    learner = UserFactory()
-    enrol(user=learner, course=built.course)
-    client.force_login(learner)
-    opened = client.get(page.url)  # the page embeds the sandboxed player with its results URL
-    assert opened.status_code == 200
-    xapi_url = re.search(r'data-xapi-url="([^"]+)"', opened.content.decode()).group(1)
-    return package, page, learner, xapi_url
+    return open_exercise(client, slug="hostile-h5p")
 
 
 def statement(package) -> dict:

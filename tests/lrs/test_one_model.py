@@ -3,18 +3,14 @@
 
 import copy
 import json
-import re
 import uuid
 
 import pytest
 
-from content.models import H5PActivityPage, H5PResult
+from content.models import H5PResult
 from content.results import LOCAL_ID, player_content_id
-from courses.services import enrol
 from lrs.models import Statement
-from tests.builders import build_course, publish
-from tests.content.installed import install
-from tests.factories import UserFactory
+from tests.content.installed import open_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def player(client):
     """An enrolled learner opened an H5P activity: its package and the player's results URL."""
-    built = build_course(slug="one-model", lessons=1)
-    package = install("multichoice.h5p")
-    page = H5PActivityPage(title="تمرین", slug="exercise", package=package)
-    built.course.add_child(instance=page)
-    publish(page)
-    learner = UserFactory()
-    enrol(user=learner, course=built.course)
-    client.force_login(learner)
-    opened = client.get(page.url)
-    assert opened.status_code == 200
-    return package, re.search(r'data-xapi-url="([^"]+)"', opened.content.decode()).group(1)
+    package, _page, _learner, xapi_url = open_exercise(client, slug="one-model")
+    return package, xapi_url
 
 
 def statement(package, **change) -> dict:
