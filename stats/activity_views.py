@@ -20,9 +20,7 @@ from core.templatetags.savad import jdate
 from quizzes import selectors as quiz_selectors
 from quizzes.models import QuestionType, QuizPage
 
-from . import selectors
-from .h5p_analysis import exercise_analysis
-from .quiz_analysis import quiz_analysis
+from . import reports, selectors
 from .views import StatisticsReportView, activity_report_url, percent
 
 
@@ -111,6 +109,7 @@ class ActivityReportView(StatisticsReportView):
         context["summary"] = self.summary()
         context["course_title"] = self.course_title
         context["funnel_url"] = reverse("stats:funnel", args=[self.course_key])
+        context["snapshot"] = self.snapshot
         return context
 
 
@@ -143,8 +142,12 @@ class QuizReportView(ActivityReportView):
         return gettext("Quiz: %(quiz)s") % {"quiz": self.page.title}
 
     @cached_property
+    def snapshot(self):
+        return reports.quiz(quiz_key=self.page.translation_key, course_key=self.course_key)
+
+    @cached_property
     def analysis(self):
-        return quiz_analysis(quiz_key=self.page.translation_key)
+        return self.snapshot.result
 
     def summary(self):
         analysis = self.analysis
@@ -199,8 +202,12 @@ class ExerciseReportView(ActivityReportView):
         return gettext("H5P exercise: %(exercise)s") % {"exercise": self.page.title}
 
     @cached_property
+    def snapshot(self):
+        return reports.exercise(activity_key=self.page.translation_key, course_key=self.course_key)
+
+    @cached_property
     def analysis(self):
-        return exercise_analysis(activity_key=self.page.translation_key, course_key=self.course_key)
+        return self.snapshot.result
 
     def summary(self):
         analysis = self.analysis

@@ -55,3 +55,34 @@ class LearnerImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class Rollup(models.Model):
+    """A report's figures for one scope, computed once and read many times (``stats.rollups``).
+
+    ``payload`` is the pickled result of the report's compute function, written only by this
+    server; ``arguments`` (JSON) are what it was computed from, so a worker can compute it
+    again; ``size`` is how many learners (or attempts) it counted, which decides whether the
+    report is computed on every view (a small scope) or read from here.
+    """
+
+    report = models.CharField(max_length=40)
+    scope = models.CharField(max_length=64)  # a digest of the report's arguments
+    arguments = models.JSONField(default=dict)
+    courses = models.JSONField(default=list)  # course keys whose changes make it stale
+    size = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    compute_ms = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField()
+    payload = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("statistics rollup")
+        verbose_name_plural = _("statistics rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "scope"], name="stats_rollup_report_scope")
+        ]
+        indexes = [models.Index(fields=["read_at"], name="stats_rollup_read_at")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.scope[:8]}"

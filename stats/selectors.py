@@ -10,7 +10,7 @@ course's pages without enrolling leaves progress rows that are not statistics.
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -255,17 +255,23 @@ class FunnelStep:
     reached: int
     completed: int
     model: type | None = None  # the activity's page type (lesson, quiz, H5P exercise …)
+    average_seconds: float | None = None  # mean time spent by those who reached it
 
 
 def course_funnel(*, course: CoursePage) -> list[FunnelStep]:
     """Per published activity in syllabus order: enrolled learners who opened it (any progress
-    row) and who completed it (one query, plus the cached syllabus)."""
+    row), who completed it, and the mean time they spent on it (one query, plus the cached
+    syllabus)."""
     syllabus = course_selectors.course_syllabus(course)
     learners = Exists(course_selectors.outer_enrolment())
     rows = (
         progress_selectors.activity_rows(course_keys=[course.translation_key], learners=learners)
         .values("activity_key")
-        .annotate(reached=Count("pk"), completed=Count("pk", filter=Q(status__in=DONE_STATUSES)))
+        .annotate(
+            reached=Count("pk"),
+            completed=Count("pk", filter=Q(status__in=DONE_STATUSES)),
+            average_seconds=Avg("time_spent"),
+        )
         .order_by()
     )
     counts = {row["activity_key"]: row for row in rows}
@@ -279,6 +285,7 @@ def course_funnel(*, course: CoursePage) -> list[FunnelStep]:
                 reached=row.get("reached", 0),
                 completed=row.get("completed", 0),
                 model=page.specific_class,
+                average_seconds=row.get("average_seconds"),
             )
         )
     return steps
@@ -364,3 +371,53 @@ def recent_attempts(*, quiz_key: UUID, limit: int = RECENT_ATTEMPTS) -> list:
         quiz_key=quiz_key, learners=Exists(course_selectors.outer_enrolment())
     )
     return list(attempts.select_related("user").order_by("-submitted_at", "-pk")[:limit])
+
+
+# --- Trend ------------------------------------------------------------------------------------
+
+TREND_WEEKS = 26
+
+
+@dataclass
+class TrendWeek:
+    start: date  # the week's first day (Saturday in Persian, Monday otherwise)
+    enrolled: int = 0
+    completed: int = 0
+
+
+def first_weekday() -> int:
+    """The first day of the week in the active language (``date.weekday()``: Saturday is 5)."""
+    return 5 if get_language() == "fa" else 0
+
+
+def weekly_trend(*, keys, weeks: int = TREND_WEEKS, today=None) -> list[TrendWeek]:
+    """Enrolments and course completions (of enrolled learners) per week over the last
+    ``weeks`` weeks, oldest first, empty weeks included (two queries, grouped by day)."""
+    today = today or timezone.localdate()
+    start_of_this_week = today - timedelta(days=(today.weekday() - first_weekday()) % 7)
+    first = start_of_this_week - timedelta(weeks=weeks - 1)
+    trend = [TrendWeek(start=first + timedelta(weeks=n)) for n in range(weeks)]
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    keys = list(keys)
+    enrolled = (
+        course_selectors.enrolment_rows(course_keys=keys)
+        .filter(enrolled_at__gte=since)
+        .annotate(day=TruncDate("enrolled_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    completed = (
+        _enrolled_summaries(keys)
+        .filter(completed_at__gte=since)
+        .annotate(day=TruncDate("completed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for rows, name in ((enrolled, "enrolled"), (completed, "completed")):
+        for row in rows:
+            index = (row["day"] - first).days // 7
+            if 0 <= index < weeks:
+                setattr(trend[index], name, getattr(trend[index], name) + row["n"])
+    return trend

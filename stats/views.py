@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
@@ -18,10 +18,10 @@ from wagtail.admin.views.reports import ReportView
 from content.models import H5PActivityPage
 from core.privacy import formula_safe
 from core.templatetags.savad import jdate
-from courses.models import CoursePage
+from core.text import persian_digits
 from quizzes.models import QuizPage
 
-from . import selectors
+from . import reports, selectors
 from .filters import LearnerFilterSet
 from .selectors import LearnerStatus
 
@@ -30,6 +30,21 @@ EXPORT_CHUNK = 2000  # rows read (and their groups prefetched) at a time while e
 
 def percent(value) -> str:
     return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+def in_page_digits(value) -> str:
+    """A figure as the page's language writes it: Persian digits and ``٪`` in Persian."""
+    text = "" if value is None else str(value)
+    if get_language() == "fa":
+        return persian_digits(text).replace("%", "٪").replace(".", "٫")
+    return text
+
+
+class FigureColumn(Column):
+    """A number or percentage on screen in the page's digits (exports keep Latin digits)."""
+
+    def get_value(self, instance):
+        return in_page_digits(super().get_value(instance))
 
 
 class JalaliDateColumn(Column):
@@ -90,16 +105,16 @@ class OverviewView(StatisticsReportView):
     paginate_by = None
     columns = [
         TitleColumn("title", label=_("Course"), get_url=lambda row: row.funnel_url),
-        Column("enrolled", label=_("Enrolled learners")),
-        Column("started", label=_("Started")),
-        Column("completed", label=_("Completed")),
-        Column("completion_rate_text", label=_("Completion rate")),
-        Column("active_7_days", label=_("Active in 7 days")),
-        Column("active_30_days", label=_("Active in 30 days")),
-        Column("median_days", label=_("Median days to complete")),
-        Column("quiz_average_text", label=_("Average quiz score")),
-        Column("quiz_pass_rate_text", label=_("Quiz pass rate")),
-        Column("certificates", label=_("Certificates")),
+        FigureColumn("enrolled", label=_("Enrolled learners")),
+        FigureColumn("started", label=_("Started")),
+        FigureColumn("completed", label=_("Completed")),
+        FigureColumn("completion_rate_text", label=_("Completion rate")),
+        FigureColumn("active_7_days", label=_("Active in 7 days")),
+        FigureColumn("active_30_days", label=_("Active in 30 days")),
+        FigureColumn("median_days", label=_("Median days to complete")),
+        FigureColumn("quiz_average_text", label=_("Average quiz score")),
+        FigureColumn("quiz_pass_rate_text", label=_("Quiz pass rate")),
+        FigureColumn("certificates", label=_("Certificates")),
     ]
     list_export = [
         "title",
@@ -115,8 +130,19 @@ class OverviewView(StatisticsReportView):
         "certificates",
     ]
 
+    template_name = "stats/overview.html"
+
+    @cached_property
+    def snapshot(self):
+        return reports.overview(keys=self.scope)
+
+    def get_context_data(self, **kwargs):
+        _rows, _total, trend = self.snapshot.result
+        context = super().get_context_data(**kwargs)
+        return {**context, **trend_context(trend), "snapshot": self.snapshot}
+
     def get_queryset(self):
-        rows, total = selectors.course_overview(keys=self.scope)
+        rows, total, _trend = self.snapshot.result
         for row in [*rows, total]:
             row.completion_rate_text = percent(row.completion_rate)
             row.quiz_average_text = percent(row.quiz_average)
@@ -138,10 +164,12 @@ class FunnelView(StatisticsReportView):
     paginate_by = None
     columns = [
         TitleColumn("title", label=_("Activity"), get_url=lambda row: row.report_url),
-        Column("reached", label=_("Reached")),
-        Column("completed", label=_("Completed")),
+        FigureColumn("reached", label=_("Reached")),
+        FigureColumn("completed", label=_("Completed")),
+        FigureColumn("average_minutes", label=_("Average time spent (minutes)")),
     ]
-    list_export = ["title", "reached", "completed"]
+    list_export = ["title", "reached", "completed", "average_minutes"]
+    template_name = "stats/funnel.html"
 
     def get_index_url(self):
         return reverse(self.index_url_name, args=[self.kwargs["course_key"]])
@@ -159,16 +187,44 @@ class FunnelView(StatisticsReportView):
             raise PermissionDenied
         return key
 
+    @cached_property
+    def snapshot(self):
+        return reports.funnel(course_key=self.course_key)
+
+    def get_context_data(self, **kwargs):
+        _steps, trend = self.snapshot.result
+        context = super().get_context_data(**kwargs)
+        learners_url = f"{reverse('stats:learners')}?course={self.course_key}"
+        return {
+            **context,
+            **trend_context(trend),
+            "snapshot": self.snapshot,
+            "learners_url": learners_url,
+        }
+
     def get_queryset(self):
-        course = (
-            CoursePage.objects.filter(translation_key=self.course_key)
-            .order_by("-live", "pk")
-            .first()
-        )
-        steps = selectors.course_funnel(course=course)
+        steps, _trend = self.snapshot.result
         for step in steps:
             step.report_url = activity_report_url(step.model, step.activity_key)
+            seconds = step.average_seconds
+            step.average_minutes = "" if seconds is None else round(seconds / 60, 1)
         return steps
+
+
+def trend_context(trend) -> dict:
+    """The weekly trend as a table (``trend``) and as the chart's data (``trend_chart``)."""
+    weeks = [
+        {"label": jdate(week.start), "enrolled": week.enrolled, "completed": week.completed}
+        for week in trend
+    ]
+    chart = {
+        "labels": [week["label"] for week in weeks],
+        "datasets": [
+            {"label": gettext("Enrolments"), "data": [week["enrolled"] for week in weeks]},
+            {"label": gettext("Completions"), "data": [week["completed"] for week in weeks]},
+        ],
+    }
+    return {"trend": weeks, "trend_chart": chart}
 
 
 # --- Learners ---------------------------------------------------------------------------------
@@ -193,11 +249,11 @@ class LearnersView(StatisticsReportView):
         Column("groups_text", label=_("Groups")),
         Column("course_title", label=_("Course")),
         JalaliDateColumn("enrolled_at", label=_("Enrolled at"), sort_key="enrolled_at"),
-        Column("progress_text", label=_("Progress"), sort_key="progress_percent"),
+        FigureColumn("progress_text", label=_("Progress"), sort_key="progress_percent"),
         Column("status_text", label=_("Status"), sort_key="status"),
         JalaliDateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
         JalaliDateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
-        Column("best_quiz_text", label=_("Best quiz score"), sort_key="best_quiz_score"),
+        FigureColumn("best_quiz_text", label=_("Best quiz score"), sort_key="best_quiz_score"),
     ]
     list_export = [
         "learner_name",

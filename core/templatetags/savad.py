@@ -65,6 +65,23 @@ def jdate(value, arg: str = "j F Y") -> str:
     return persian_digits(jalali.strftime("%-d %B %Y"))
 
 
+@register.filter(name="jdatetime")
+def jdatetime_filter(value) -> str:
+    """A moment in the reader's calendar and digits: its date (``jdate``) and local time."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    clock = f"{local:%H:%M}"
+    return f"{jdate(local)} {persian_digits(clock) if get_language() == 'fa' else clock}"
+
+
+@register.filter
+def digits(value) -> str:
+    """A number in the page's digits (Persian ۰-۹ in Persian)."""
+    text = "" if value is None else str(value)
+    return persian_digits(text) if get_language() == "fa" else text
+
+
 @register.filter
 def minutes(value: datetime.timedelta | None) -> int:
     """Whole minutes in a duration, rounded up (a lock of 90 seconds reads as 2 minutes)."""

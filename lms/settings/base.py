@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xapi.tasks.deliver_outbox",
         "schedule": timedelta(seconds=60),
     },
+    "stats-refresh-rollups": {
+        "task": "stats.tasks.refresh_rollups",
+        "schedule": timedelta(seconds=60),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -305,6 +309,10 @@ QUIZ_IMPORT_MAX_BYTES = env.int("QUIZ_IMPORT_MAX_BYTES", default=2 * 1024 * 1024
 # --- Statistics ----------------------------------------------------------------------------
 # Largest CSV file of learners an import accepts (bytes); a larger upload is refused unread.
 STATS_IMPORT_MAX_BYTES = env.int("STATS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Reports over more learners (or quiz attempts) than this are read from rollup tables refreshed
+# in the background (stats/rollups.py); smaller ones are computed exactly on every view.
+STATS_EXACT_LIMIT = env.int("STATS_EXACT_LIMIT", default=1000)
+STATS_ROLLUP_MAX_AGE = env.int("STATS_ROLLUP_MAX_AGE", default=600)  # seconds
 
 # --- LRS -----------------------------------------------------------------------------------
 # Largest request body the built-in LRS endpoint (/xapi/...) reads (bytes).
