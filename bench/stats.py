@@ -17,6 +17,9 @@ Timed through Django's test client (no network), logged in as a superuser:
   written per second (the CSV rows parsed back, the XLSX rows read with openpyxl) and the
   process's peak resident memory after the export (``getrusage``: a running maximum, so an
   export that needed more memory than the ones before it raises it);
+- the reports over more than ``STATS_EXACT_LIMIT`` learners are computed by the first warm-up
+  GET and stored (``stats/rollups.py``); the timed GETs read them, as on a live site where
+  beat refreshes them in the background. ``rollups`` gives each one's computing time;
 - beside them, ``scan_ms``: the p50 of ``SELECT count(*)`` over the whole progress table,
   which PostgreSQL answers with an index-only scan after the VACUUM: the floor a report that
   reads every row cannot beat.
@@ -185,7 +188,21 @@ def measure(args) -> dict:
         name: time_export(client, urls[name.rsplit("_", 1)[0]], name.rsplit("_", 1)[1])
         for name in EXPORTS
     }
-    return {"scan_ms": scan_ms(args.requests), "reports": reports, "exports": exports}
+    return {
+        "scan_ms": scan_ms(args.requests),
+        "reports": reports,
+        "exports": exports,
+        "rollups": rollup_costs(),
+    }
+
+
+def rollup_costs() -> dict:
+    """How long computing each stored rollup took (the first view of a large scope, and each
+    background refresh), by report."""
+    from stats.models import Rollup
+
+    rows = Rollup.objects.values_list("report", "compute_ms", "size")
+    return {report: {"compute_ms": ms, "size": size} for report, ms, size in rows}
 
 
 def counts() -> dict:
@@ -226,6 +243,8 @@ def main(argv=None) -> int:
             f"  {name:<12} p50 {row['p50_ms']:>8} ms  p95 {row['p95_ms']:>8} ms  "
             f"({ratio:.1f}× scan)"
         )
+    for name, row in figures["rollups"].items():
+        print(f"  rollup {name:<10} computed in {row['compute_ms']} ms over {row['size']} learners")
     for name, row in figures["exports"].items():
         print(
             f"  {name:<14} {row['rows']:>7} rows  {row['rows_per_s']:>10} rows/s  "

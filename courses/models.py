@@ -376,7 +376,11 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="courses_one_enrolment")
         ]
-        indexes = [models.Index(fields=["course_key", "enrolled_at"], name="courses_enrol_course")]
+        indexes = [
+            models.Index(fields=["course_key", "enrolled_at"], name="courses_enrol_course"),
+            # the statistics' learner table, newest first, over many courses
+            models.Index(fields=["-enrolled_at", "id"], name="courses_enrol_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.course_key}"

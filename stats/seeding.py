@@ -1,12 +1,13 @@
 """Synthetic statistics at scale: learners, courses, progress and quiz attempts, made in bulk.
 
 For ``manage.py seed_scale`` and ``bench/stats.py``. The course pages are made once through
-Wagtail (slow, a few queries a page); everything else is ``bulk_create`` in batches. The data
-is deterministic for a given seed (its dates counted back from now): each learner enrols in
-about a tenth of the courses, goes through a prefix of each course's activities (some never
-start, about a third finish), and the last activity of every course is a quiz whose finished
-attempts carry graded responses (the stronger the learner, the likelier a right answer, so item
-analysis has something to say).
+Wagtail (slow, a few queries a page); everything else goes in by batches: the progress rows
+with ``COPY`` on PostgreSQL, the rest with ``bulk_create``. The data is deterministic for a
+given seed (its dates counted back from now): each learner enrols in about a tenth of the
+courses, goes through a prefix of each course's activities (some never start, about a third
+finish), and the last activity of every course is a quiz whose finished attempts carry graded
+responses (the stronger the learner, the likelier a right answer, so item analysis has
+something to say).
 """
 
 import random
@@ -19,7 +20,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from courses.models import CatalogueIndexPage, CoursePage, Enrolment, LessonPage
@@ -188,27 +189,22 @@ def _learner_in_course(rows, user_id, course: _Course, ability: float, now, rng)
         spent = rng.randint(60, 1200)
         first_seen = at
         at = at + timedelta(seconds=spent + rng.randint(0, 7200))
-        row = ActivityProgress(
-            user_id=user_id,
-            course_key=course.key,
-            activity_key=key,
-            time_spent=spent,
-            attempts=1,
-            first_seen_at=first_seen,
-            last_seen_at=at,
-        )
+        score, source = None, ""
         if position == total - 1:  # the quiz
             score = _attempt(rows, user_id, course, ability, first_seen, at, rng)
             quiz_passed = score >= PASS_MARK
-            row.status = Status.PASSED if quiz_passed else Status.FAILED
-            row.score, row.score_source = score, "server"
-            row.completed_at = at if quiz_passed else None
+            status = Status.PASSED if quiz_passed else Status.FAILED
+            source = "server"
+            completed_at = at if quiz_passed else None
         elif position == depth - 1 and depth < total and rng.random() < 0.3:
-            row.status = Status.IN_PROGRESS
+            status, completed_at = Status.IN_PROGRESS, None
         else:
-            row.status, row.completed_at = Status.COMPLETED, at
-        done += row.completed_at is not None
-        rows["activity"].append(row)
+            status, completed_at = Status.COMPLETED, at
+        done += completed_at is not None
+        rows["activity"].append(
+            (user_id, course.key, key, status.value, score, source, 1, spent, first_seen, at)
+            + (completed_at,)
+        )
     rows["course"].append(
         CourseProgress(
             user_id=user_id,
@@ -251,13 +247,44 @@ def _attempt(rows, user_id, course: _Course, ability, started, submitted, rng) -
     return score
 
 
+ACTIVITY_COLUMNS = (
+    "user_id",
+    "course_key",
+    "activity_key",
+    "status",
+    "score",
+    "score_source",
+    "attempts",
+    "time_spent",
+    "first_seen_at",
+    "last_seen_at",
+    "completed_at",
+)
+
+
+def _insert_activity_rows(rows: list[tuple], batch: int) -> None:
+    """The progress rows (most of the data): ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere."""
+    if connection.vendor != "postgresql":
+        ActivityProgress.objects.bulk_create(
+            (ActivityProgress(**dict(zip(ACTIVITY_COLUMNS, row, strict=True))) for row in rows),
+            batch_size=batch,
+        )
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ACTIVITY_COLUMNS)
+    table = quote(ActivityProgress._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _flush(rows, counts: SeedCounts, batch: int, *, final: bool) -> None:
     """Write what has piled up once it reaches ``batch`` activity rows (or at the end)."""
     if not final and len(rows["activity"]) < batch:
         return
     with transaction.atomic():
         Enrolment.objects.bulk_create(rows["enrol"], batch_size=batch)
-        ActivityProgress.objects.bulk_create(rows["activity"], batch_size=batch)
+        _insert_activity_rows(rows["activity"], batch)
         CourseProgress.objects.bulk_create(rows["course"], batch_size=batch)
         attempts = Attempt.objects.bulk_create([a for a, _r, _t in rows["attempt"]], batch)
         if attempts and attempts[0].pk is None:  # a backend that returns no ids

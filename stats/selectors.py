@@ -348,13 +348,13 @@ def learner_rows(*, keys) -> QuerySet[Enrolment]:
             ),
             completed_at=Subquery(progress.values("completed_at")[:1]),
             last_activity_at=Subquery(progress.values("last_activity_at")[:1]),
-            started=Exists(progress),
+            summary_id=Subquery(progress.values("pk")[:1]),  # an index lookup, unlike Exists
             best_quiz_score=Subquery(quiz_selectors.best_finished_score()),
         )
         .annotate(
             status=Case(
                 When(completed_at__isnull=False, then=Value(LearnerStatus.COMPLETED)),
-                When(started=True, then=Value(LearnerStatus.IN_PROGRESS)),
+                When(summary_id__isnull=False, then=Value(LearnerStatus.IN_PROGRESS)),
                 default=Value(LearnerStatus.NOT_STARTED),
             )
         )
