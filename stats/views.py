@@ -244,7 +244,12 @@ class LearnersView(StatisticsReportView):
     default_ordering = "-enrolled_at"
     paginate_by = 50
     columns = [
-        Column("learner_name", label=_("Name"), sort_key="user__display_name"),
+        TitleColumn(
+            "learner_name",
+            label=_("Name"),
+            sort_key="user__display_name",
+            get_url=lambda row: reverse("stats:learner", args=[row.user_id]),
+        ),
         Column("learner_email", label=_("E-mail"), sort_key="user__email"),
         Column("groups_text", label=_("Groups")),
         Column("course_title", label=_("Course")),
