@@ -6,12 +6,12 @@ of them is not found (404), like an unknown one.
 
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.templatetags.savad import jdate
@@ -39,7 +39,7 @@ class LearnerDetailView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         scope = selectors.statistics_scope(request.user)
         if not (scope or selectors.sees_all_courses(request.user)):
-            raise PermissionDenied
+            return permission_denied(request)  # in the admin's language, as the reports do
         self.detail = learner_detail(user_id=kwargs["user_id"], keys=scope)
         if self.detail is None:  # unknown, or enrolled in none of the viewer's courses
             raise Http404
