@@ -20,7 +20,7 @@ from progress.models import ScoreSource, Status
 from . import selectors
 from .learner_detail import learner_detail
 from .selectors import LearnerStatus
-from .views import activity_report_url, percent
+from .views import activity_report_url, in_page_digits, percent
 
 
 def duration_text(seconds: int) -> str:
@@ -65,21 +65,26 @@ class LearnerDetailView(WagtailAdminTemplateMixin, TemplateView):
         course_statuses = dict(LearnerStatus.CHOICES)
         sources = dict(ScoreSource.choices)
         for course in self.detail.courses:
+            course.progress_text = in_page_digits(f"{course.percent_complete}%")
             course.status_text = str(course_statuses[course.status])
             course.funnel_url = reverse("stats:funnel", args=[course.course_key])
             for line in course.activities:
                 line.kind = str(line.model._meta.verbose_name)
                 line.report_url = activity_report_url(line.model, line.activity_key)
                 line.status_text = str(statuses.get(line.status, line.status))
-                line.score_text = percent(line.score)
+                line.score_text = in_page_digits(percent(line.score))
+                line.attempts_text = in_page_digits(line.attempts)
                 line.source_text = str(sources.get(line.score_source, ""))
-                line.time_text = duration_text(line.time_spent)
+                line.time_text = in_page_digits(duration_text(line.time_spent))
                 line.reviews = [
                     {
-                        "number": attempt.number,
+                        "number": in_page_digits(attempt.number),
                         "url": reverse("stats:attempt", args=[attempt.pk]),
                         "label": gettext("Review attempt %(number)s (%(score)s)")
-                        % {"number": attempt.number, "score": percent(attempt.score) or "–"},
+                        % {
+                            "number": in_page_digits(attempt.number),
+                            "score": in_page_digits(percent(attempt.score)) or "–",
+                        },
                     }
                     for attempt in line.quiz_attempts
                 ]

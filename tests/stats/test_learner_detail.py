@@ -31,6 +31,7 @@ from quizzes.models import Attempt
 from stats.learner_detail import learner_detail
 from stats.learner_views import duration_text
 from stats.selectors import statistics_scope
+from stats.views import in_page_digits
 from tests.builders import publish
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,10 @@ def test_learners_and_anonymous_visitors_are_sent_to_the_admin_login(client, det
 def test_the_page_shows_the_figures_with_jalali_dates_and_review_links(client, detail_world):
     client = client_for(client, detail_world, "teacher_a")
     html = client.get(detail_url(detail_world, "u1")).content.decode()  # the admin is in Persian
-    for text in ("u1@example.org", "کلاس ۱", "مدرسه", "0:02:05", "1:01:40", "80%", "50%"):
+    with translation.override("fa"):  # figures in Persian digits, as the other reports
+        figures = [in_page_digits(text) for text in ("0:02:05", "1:01:40", "80%", "50%")]
+    assert figures[0] == "۰:۰۲:۰۵"
+    for text in ("u1@example.org", "کلاس ۱", "مدرسه", *figures):
         assert text in html, text
     with translation.override("fa"):
         graded_by = [str(ScoreSource.SERVER.label), str(ScoreSource.SELF_REPORTED.label)]
