@@ -177,6 +177,16 @@ def submitted_attempt(attempt_id: int) -> Attempt | None:
     )
 
 
+def submitted_attempts_of(*, user_id: int, course_keys) -> list[Attempt]:
+    """One learner's submitted attempts (finished or waiting for a teacher) in the courses
+    ``course_keys``, by quiz and number, for statistics (one query)."""
+    return list(
+        Attempt.objects.filter(user_id=user_id, course_key__in=list(course_keys))
+        .exclude(state=Attempt.State.IN_PROGRESS)
+        .order_by("quiz_key", "number")
+    )
+
+
 def response_snapshots(response_ids) -> dict[int, dict]:
     """The question snapshots (``Response.spec``) of the given responses, by id (one query)."""
     rows = Response.objects.filter(pk__in=list(response_ids)).values_list("pk", "spec")

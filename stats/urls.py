@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, import_views, views
+from . import activity_views, import_views, learner_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
         views.LearnersView.as_view(results_only=True),
         name="learners_results",
     ),
+    path("learner/<int:user_id>/", learner_views.LearnerDetailView.as_view(), name="learner"),
     path("funnel/<uuid:course_key>/", views.FunnelView.as_view(), name="funnel"),
     path("activities/", activity_views.ActivitiesView.as_view(), name="activities"),
     path("quiz/<uuid:activity_key>/", activity_views.QuizReportView.as_view(), name="quiz"),

@@ -10,8 +10,10 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
@@ -47,6 +49,23 @@ class FigureColumn(Column):
         return in_page_digits(super().get_value(instance))
 
 
+def in_view_locale(lines):
+    """``lines`` read in the language and time zone active now (the admin's, in a view), not
+    in those of whoever reads them later (a streaming response, after the view returns)."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def read():
+        remaining = iter(lines)
+        while True:
+            with translation.override(language), timezone.override(zone):
+                line = next(remaining, None)
+            if line is None:
+                return
+            yield line
+
+    return read()
+
+
 class JalaliDateColumn(Column):
     """A date shown in the reader's calendar (Jalali in Persian)."""
 
@@ -69,9 +88,16 @@ class StatisticsReportView(ReportView):
         return {column.name: column.label for column in self.columns}
 
     def dispatch(self, request, *args, **kwargs):
-        if not (self.scope or selectors.sees_all_courses(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            if not (self.scope or selectors.sees_all_courses(request.user)):
+                raise PermissionDenied
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:  # refused in the admin's language (Wagtail's is the browser's)
+            return permission_denied(request)
+
+    def stream_csv(self, queryset):
+        """A CSV file is streamed after the view has returned: in its language and time zone."""
+        return in_view_locale(super().stream_csv(queryset))
 
     @cached_property
     def scope(self) -> frozenset[UUID]:
@@ -244,7 +270,12 @@ class LearnersView(StatisticsReportView):
     default_ordering = "-enrolled_at"
     paginate_by = 50
     columns = [
-        Column("learner_name", label=_("Name"), sort_key="user__display_name"),
+        TitleColumn(
+            "learner_name",
+            label=_("Name"),
+            sort_key="user__display_name",
+            get_url=lambda row: reverse("stats:learner", args=[row.user_id]),
+        ),
         Column("learner_email", label=_("E-mail"), sort_key="user__email"),
         Column("groups_text", label=_("Groups")),
         Column("course_title", label=_("Course")),
