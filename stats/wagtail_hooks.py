@@ -9,9 +9,17 @@ from .panels import StatisticsPanel
 from .selectors import can_view_statistics
 
 
+def may_view_statistics(request) -> bool:
+    """``can_view_statistics`` for the request's user, worked out once per request (the menu
+    asks for each of its items)."""
+    if not hasattr(request, "_savad_may_view_statistics"):
+        request._savad_may_view_statistics = can_view_statistics(request.user)
+    return request._savad_may_view_statistics
+
+
 class StatisticsMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_view_statistics(request.user)
+        return may_view_statistics(request)
 
 
 @hooks.register("register_admin_urls")
@@ -46,7 +54,7 @@ def register_learners_item():
 
 @hooks.register("construct_homepage_panels")
 def add_statistics_panel(request, panels):
-    if can_view_statistics(request.user):
+    if may_view_statistics(request):
         panels.append(StatisticsPanel(request.user))
 
 

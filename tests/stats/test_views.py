@@ -250,3 +250,16 @@ def test_date_range_accepts_jalali_and_gregorian_dates(client, stats_world, cale
     the_day_before = datetime.timedelta(days=1)
     earlier = client.get(LEARNERS, {"enrolled_at_to": typed(day - the_day_before)})
     assert len(earlier.context["object_list"]) == 7
+
+
+def test_a_teachers_report_asks_who_they_are_once(client, stats_world):
+    """The Statistics menu's items share one answer to "may this user see statistics?"."""
+    client = client_for(client, stats_world, "teacher_a")
+    client.get(OVERVIEW)  # warm what is cached per process
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(OVERVIEW).status_code == 200
+    scope_queries = [
+        q for q in queries if '"courses_coursepage"' in q["sql"] and "editors_group" in q["sql"]
+    ]
+    # the view's, the Statistics menu's (once for its four items), the grading menu's
+    assert len(scope_queries) == 3, len(queries)
