@@ -17,6 +17,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 
 from content.models import H5PActivityPage
 from core.templatetags.savad import jdate
+from courses.models import LessonPage
 from quizzes import selectors as quiz_selectors
 from quizzes.models import QuestionType, QuizPage
 
@@ -50,8 +51,20 @@ class ActivitiesView(StatisticsReportView):
         rows = selectors.scored_activities(keys=self.scope, models=[QuizPage, H5PActivityPage])
         for row in rows:
             row.kind = str(row.model._meta.verbose_name)
-            row.course_title = self.titles.get(row.course_key, "")
             row.report_url = activity_report_url(row.model, row.activity_key)
+        embedded = selectors.embedded_exercises(keys=self.scope)
+        for row in embedded:
+            row.title = gettext("%(exercise)s (in %(lesson)s)") % {
+                "exercise": row.title,
+                "lesson": row.lesson_title,
+            }
+            row.kind = gettext("H5P exercise in a lesson")
+            row.report_url = reverse(
+                "stats:embedded_exercise", args=[row.activity_key, row.package_id]
+            )
+        rows = [*rows, *embedded]
+        for row in rows:
+            row.course_title = self.titles.get(row.course_key, "")
         return sorted(rows, key=lambda row: (row.course_title, row.position))
 
 
@@ -225,6 +238,45 @@ class ExerciseReportView(ActivityReportView):
 
     def get_queryset(self):
         return self.analysis.bins
+
+
+class EmbeddedExerciseReportView(ExerciseReportView):
+    """The report of an H5P package embedded in a lesson (404 unless the lesson embeds it)."""
+
+    page_model = LessonPage
+    index_url_name = "stats:embedded_exercise"
+
+    def get_index_url(self):
+        return reverse(
+            self.index_url_name, args=[self.kwargs["activity_key"], self.kwargs["package_id"]]
+        )
+
+    @cached_property
+    def exercise(self) -> selectors.EmbeddedExercise | None:
+        wanted = (self.page.translation_key, self.kwargs["package_id"])
+        for row in selectors.embedded_exercises(keys=[self.course_key]):
+            if (row.activity_key, row.package_id) == wanted:
+                return row
+        return None
+
+    def get(self, request, *args, **kwargs):
+        if self.course_key in self.scope and self.exercise is None:
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return gettext("H5P exercise: %(exercise)s (in %(lesson)s)") % {
+            "exercise": self.exercise.title,
+            "lesson": self.page.title,
+        }
+
+    @cached_property
+    def snapshot(self):
+        return reports.embedded_exercise(
+            lesson_key=self.page.translation_key,
+            package_id=self.kwargs["package_id"],
+            course_key=self.course_key,
+        )
 
 
 def attempt_review(request, attempt_id: int):

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.db.models import Count, Exists, Q
 
 from content import selectors as content_selectors
+from content.results import SCORED_VERBS
 from courses import selectors as course_selectors
 from progress import selectors as progress_selectors
 from progress.models import DONE_STATUSES, Status
@@ -62,4 +63,51 @@ def exercise_analysis(*, activity_key: UUID, course_key: UUID) -> ExerciseAnalys
         bins=score_bins(scores),
         enrolled=course_selectors.enrolment_rows(course_keys=[course_key]).count(),
         **progress,
+    )
+
+
+def embedded_exercise_analysis(
+    *, lesson_key: UUID, package_id: int, course_key: UUID
+) -> ExerciseAnalysis:
+    """The figures of the H5P package ``package_id`` embedded in the lesson ``lesson_key``.
+
+    Its attempts and scores as for an exercise page; "opened" counts the enrolled learners who
+    opened the lesson; "completed" those who sent a completion or a score of the whole
+    exercise; "passed" those with a success, "failed" those whose every success flag is false.
+    Four queries.
+    """
+    enrolled = Exists(course_selectors.enrolment_in(course_key))
+    results = content_selectors.exercise_scores(
+        activity_key=lesson_key, learners=enrolled, package_id=package_id
+    )
+    rows = list(results.values_list("user_id", "score_scaled"))
+    scores = [score for _user, score in rows]
+    learners = content_selectors.embedded_results(
+        activity_key=lesson_key, package_id=package_id, learners=enrolled
+    ).aggregate(
+        completed=Count(
+            "user",
+            distinct=True,
+            filter=Q(completion=True) | Q(verb__in=SCORED_VERBS, score_scaled__isnull=False),
+        ),
+        passed=Count("user", distinct=True, filter=Q(success=True)),
+        flagged=Count("user", distinct=True, filter=Q(success__isnull=False)),
+    )
+    reached = (
+        progress_selectors.activity_rows(
+            course_keys=[course_key], learners=Exists(course_selectors.outer_enrolment())
+        )
+        .filter(activity_key=lesson_key)
+        .count()
+    )
+    return ExerciseAnalysis(
+        attempts=len(rows),
+        learners=len({user for user, _score in rows}),
+        average=sum(scores) / len(scores) if scores else None,
+        bins=score_bins(scores),
+        enrolled=course_selectors.enrolment_rows(course_keys=[course_key]).count(),
+        reached=reached,
+        completed=learners["completed"],
+        passed=learners["passed"],
+        failed=learners["flagged"] - learners["passed"],
     )

@@ -6,7 +6,7 @@ from uuid import UUID
 from courses.models import CoursePage
 
 from . import rollups, selectors
-from .h5p_analysis import exercise_analysis
+from .h5p_analysis import embedded_exercise_analysis, exercise_analysis
 from .quiz_analysis import quiz_analysis
 from .rollups import Computed, Snapshot
 
@@ -42,6 +42,14 @@ def _exercise(*, activity_key: str, course_key: str) -> Computed:
     return Computed(analysis, size=analysis.enrolled, courses=[course_key])
 
 
+@rollups.report("embedded_exercise")
+def _embedded_exercise(*, lesson_key: str, package_id: int, course_key: str) -> Computed:
+    analysis = embedded_exercise_analysis(
+        lesson_key=UUID(lesson_key), package_id=package_id, course_key=UUID(course_key)
+    )
+    return Computed(analysis, size=analysis.enrolled, courses=[course_key])
+
+
 def overview(*, keys) -> Snapshot:
     """``selectors.course_overview`` of the courses ``keys`` and their ``weekly_trend``:
     (rows, total, trend)."""
@@ -59,3 +67,9 @@ def quiz(*, quiz_key: UUID, course_key: UUID) -> Snapshot:
 
 def exercise(*, activity_key: UUID, course_key: UUID) -> Snapshot:
     return rollups.snapshot("exercise", activity_key=activity_key, course_key=course_key)
+
+
+def embedded_exercise(*, lesson_key: UUID, package_id: int, course_key: UUID) -> Snapshot:
+    return rollups.snapshot(
+        "embedded_exercise", lesson_key=lesson_key, package_id=package_id, course_key=course_key
+    )

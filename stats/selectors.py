@@ -15,6 +15,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -36,10 +37,12 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, ReferenceIndex
 
 from certificates import selectors as certificate_selectors
+from content.models import H5PPackage
 from courses import selectors as course_selectors
-from courses.models import CoursePage, Enrolment
+from courses.models import CoursePage, Enrolment, LessonPage
 from progress import selectors as progress_selectors
 from progress.models import DONE_STATUSES, Status
 from quizzes import selectors as quiz_selectors
@@ -328,6 +331,58 @@ def scored_activities(*, keys, models) -> list[ActivityRow]:
             if key not in best or (preferred and not best[key][0]):
                 best[key] = (preferred, row)
     return [row for _preferred, row in best.values()]
+
+
+@dataclass
+class EmbeddedExercise:
+    """An H5P package embedded in a lesson's body."""
+
+    title: str  # the package's
+    lesson_title: str
+    activity_key: UUID  # the lesson's
+    package_id: int
+    course_key: UUID
+    position: str
+
+
+def embedded_exercises(*, keys) -> list[EmbeddedExercise]:
+    """The H5P packages embedded in the lessons (any language version) of the courses
+    ``keys``, found through Wagtail's reference index, with the lesson's title in the active
+    language where it exists. Five queries."""
+    lessons = {row.activity_key: row for row in scored_activities(keys=keys, models=[LessonPage])}
+    if not lessons:
+        return []
+    pages = dict(  # every language version: each may embed its own package
+        LessonPage.objects.filter(translation_key__in=list(lessons)).values_list(
+            "pk", "translation_key"
+        )
+    )
+    references = ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=[str(pk) for pk in pages],
+        to_content_type=ContentType.objects.get_for_model(H5PPackage),
+    ).values_list("object_id", "to_object_id")
+    found = {(pages[int(page_id)], int(package_id)) for page_id, package_id in references}
+    titles = dict(
+        H5PPackage.objects.filter(pk__in={package for _key, package in found}).values_list(
+            "pk", "title"
+        )
+    )
+    exercises = []
+    for lesson_key, package_id in found:
+        lesson = lessons[lesson_key]
+        exercises.append(
+            EmbeddedExercise(
+                title=titles.get(package_id, ""),
+                lesson_title=lesson.title,
+                activity_key=lesson_key,
+                package_id=package_id,
+                course_key=lesson.course_key,
+                position=lesson.position,
+            )
+        )
+    exercises.sort(key=lambda row: (row.position, row.package_id))
+    return exercises
 
 
 # --- Learner table ----------------------------------------------------------------------------

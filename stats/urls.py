@@ -22,6 +22,11 @@ urlpatterns = [
         activity_views.ExerciseReportView.as_view(),
         name="exercise",
     ),
+    path(
+        "exercise/<uuid:activity_key>/<int:package_id>/",
+        activity_views.EmbeddedExerciseReportView.as_view(),
+        name="embedded_exercise",
+    ),
     path("import/", import_views.import_upload, name="import"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
 ]
