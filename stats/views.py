@@ -83,6 +83,11 @@ class StatisticsReportView(ReportView):
     }
 
     @property
+    def list_export(self):
+        """Every column on screen is exported (a view may list other fields instead)."""
+        return [column.name for column in self.columns]
+
+    @property
     def export_headings(self):
         """The exported columns are headed as on screen."""
         return {column.name: column.label for column in self.columns}
@@ -142,20 +147,6 @@ class OverviewView(StatisticsReportView):
         FigureColumn("quiz_pass_rate_text", label=_("Quiz pass rate")),
         FigureColumn("certificates", label=_("Certificates")),
     ]
-    list_export = [
-        "title",
-        "enrolled",
-        "started",
-        "completed",
-        "completion_rate_text",
-        "active_7_days",
-        "active_30_days",
-        "median_days",
-        "quiz_average_text",
-        "quiz_pass_rate_text",
-        "certificates",
-    ]
-
     template_name = "stats/overview.html"
 
     @cached_property
@@ -194,7 +185,6 @@ class FunnelView(StatisticsReportView):
         FigureColumn("completed", label=_("Completed")),
         FigureColumn("average_minutes", label=_("Average time spent (minutes)")),
     ]
-    list_export = ["title", "reached", "completed", "average_minutes"]
     template_name = "stats/funnel.html"
 
     def get_index_url(self):
@@ -286,7 +276,7 @@ class LearnersView(StatisticsReportView):
         JalaliDateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         FigureColumn("best_quiz_text", label=_("Best quiz score"), sort_key="best_quiz_score"),
     ]
-    list_export = [
+    list_export = [  # dates and progress as values, not as the screen shows them
         "learner_name",
         "learner_email",
         "groups_text",
