@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from .models import ActivityProgress, CourseProgress, ScoreSource
 
@@ -109,6 +109,18 @@ def activity_rows(*, course_keys, learners=None) -> QuerySet[ActivityProgress]:
     """Activity progress of ``course_keys``, like ``course_summary_rows``."""
     rows = ActivityProgress.objects.filter(course_key__in=list(course_keys), user__isnull=False)
     return rows if learners is None else rows.filter(learners)
+
+
+def outer_time_spent() -> QuerySet[ActivityProgress]:
+    """A subquery: the seconds the outer row's ``user`` spent in its ``course_key``'s
+    activities (None without any)."""
+    return (
+        ActivityProgress.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))
+        .order_by()
+        .values("user")
+        .annotate(total=Sum("time_spent"))
+        .values("total")
+    )
 
 
 def outer_summary() -> QuerySet[CourseProgress]:

@@ -274,6 +274,7 @@ class LearnersView(StatisticsReportView):
         Column("status_text", label=_("Status"), sort_key="status"),
         JalaliDateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
         JalaliDateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
+        FigureColumn("time_spent_minutes", label=_("Time spent (minutes)")),
         FigureColumn("best_quiz_text", label=_("Best quiz score"), sort_key="best_quiz_score"),
     ]
     list_export = [  # dates and progress as values, not as the screen shows them
@@ -286,6 +287,7 @@ class LearnersView(StatisticsReportView):
         "status_text",
         "completed_at",
         "last_activity_at",
+        "time_spent_minutes",
         "best_quiz_text",
     ]
 
@@ -339,6 +341,7 @@ class LearnersView(StatisticsReportView):
         row.progress_text = f"{row.progress_percent}%"
         row.status_text = str(self.status_labels[row.status])
         row.best_quiz_text = percent(row.best_quiz_score)
+        row.time_spent_minutes = "" if row.time_spent is None else round(row.time_spent / 60)
         return row
 
 
