@@ -8,7 +8,9 @@ from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext
 
 from core import hooks
 from core.caching import page_translations
@@ -73,6 +75,21 @@ def jdatetime_filter(value) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     clock = f"{local:%H:%M}"
     return f"{jdate(local)} {persian_digits(clock) if get_language() == 'fa' else clock}"
+
+
+TITLE_SEPARATOR = " · "
+
+
+@register.filter(is_safe=True)
+def site_title(text: str) -> str:
+    """A page's ``<title>``: "Page · Savad", or "Savad" alone for a page without a title of its
+    own (the home page); a trailing separator written by a template is not doubled. ``text``
+    is the rendered (escaped) title block."""
+    site = conditional_escape(gettext("Savad"))
+    text = " ".join(str(text).split()).removesuffix(TITLE_SEPARATOR.strip()).strip()
+    if not text or text == site:
+        return site
+    return mark_safe(f"{text}{TITLE_SEPARATOR}{site}")  # noqa: S308 - both parts are escaped
 
 
 @register.filter
