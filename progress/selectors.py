@@ -29,11 +29,14 @@ def course_summary(*, user, course_key: UUID) -> CourseProgress | None:
 
 
 def latest_summary(*, user) -> CourseProgress | None:
-    """The course the learner worked in most recently, for "continue where you left off"."""
+    """The unfinished course the learner worked in most recently, for "continue where you
+    left off" (a completed course has nothing to continue)."""
     if not user.is_authenticated:
         return None
     return (
-        CourseProgress.objects.filter(user=user, last_activity_at__isnull=False)
+        CourseProgress.objects.filter(
+            user=user, last_activity_at__isnull=False, completed_at__isnull=True
+        )
         .order_by("-last_activity_at")
         .first()
     )

@@ -20,7 +20,7 @@ from wagtail.admin.views.reports import ReportView
 from content.models import H5PActivityPage
 from core.privacy import formula_safe
 from core.templatetags.savad import jdate
-from core.text import persian_digits
+from core.text import page_digits
 from quizzes.models import QuizPage
 
 from . import reports, selectors
@@ -36,10 +36,7 @@ def percent(value) -> str:
 
 def in_page_digits(value) -> str:
     """A figure as the page's language writes it: Persian digits and ``٪`` in Persian."""
-    text = "" if value is None else str(value)
-    if get_language() == "fa":
-        return persian_digits(text).replace("%", "٪").replace(".", "٫")
-    return text
+    return page_digits(value, get_language())
 
 
 class FigureColumn(Column):
