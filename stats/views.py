@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import permission_denied
@@ -39,7 +40,17 @@ def in_page_digits(value) -> str:
     return page_digits(value, get_language())
 
 
-class FigureColumn(Column):
+class PlainColumn(Column):
+    """A cell as Wagtail's plain cell template renders it, built without the template: a page
+    of the learner table has 550 cells, and rendering them was most of its time."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        classname = format_html(' class="{}"', self.classname) if self.classname else ""
+        return format_html("<td{}>{}</td>", classname, "" if value is None else value)
+
+
+class FigureColumn(PlainColumn):
     """A number or percentage on screen in the page's digits (exports keep Latin digits)."""
 
     def get_value(self, instance):
@@ -63,7 +74,7 @@ def in_view_locale(lines):
     return read()
 
 
-class JalaliDateColumn(Column):
+class JalaliDateColumn(PlainColumn):
     """A date shown in the reader's calendar (Jalali in Persian)."""
 
     def get_value(self, instance):
@@ -263,12 +274,12 @@ class LearnersView(StatisticsReportView):
             sort_key="user__display_name",
             get_url=lambda row: reverse("stats:learner", args=[row.user_id]),
         ),
-        Column("learner_email", label=_("E-mail"), sort_key="user__email"),
-        Column("groups_text", label=_("Groups")),
-        Column("course_title", label=_("Course")),
+        PlainColumn("learner_email", label=_("E-mail"), sort_key="user__email"),
+        PlainColumn("groups_text", label=_("Groups")),
+        PlainColumn("course_title", label=_("Course")),
         JalaliDateColumn("enrolled_at", label=_("Enrolled at"), sort_key="enrolled_at"),
         FigureColumn("progress_text", label=_("Progress"), sort_key="progress_percent"),
-        Column("status_text", label=_("Status"), sort_key="status"),
+        PlainColumn("status_text", label=_("Status"), sort_key="status"),
         JalaliDateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
         JalaliDateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         FigureColumn("time_spent_minutes", label=_("Time spent (minutes)")),
