@@ -347,7 +347,7 @@ HOME_COURSES = 12
 def home_context(*, request) -> dict:
     """The home page's courses (the active language's catalogue, in its order, with the
     learner's progress), where a newcomer should start, the DigComp areas, and whether the
-    learner has started anything yet (four queries, the areas cached)."""
+    learner has started (or enrolled in) anything yet (five queries, the areas cached)."""
     user = request.user
     courses = list(
         CoursePage.objects.live()
@@ -369,7 +369,7 @@ def home_context(*, request) -> dict:
         "home_courses": courses,
         "start_here": (beginner or unfinished or [None])[0],
         "areas": cached_content("competence-areas", competence_areas),
-        "has_started": bool(summaries),
+        "has_started": bool(summaries) or bool(user.is_authenticated and enrolments_of(user=user)),
         "continue_activity": continue_target(user=user) if summaries else None,
     }
 
