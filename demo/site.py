@@ -11,6 +11,7 @@ from core.models import HomePage
 from courses.services import TEACHERS_GROUP, ensure_roles
 from demo.content import seed_h5p
 from demo.courses import seed_catalogues, seed_courses
+from demo.curriculum import load_curriculum
 from demo.quizzes import seed_quiz
 
 
@@ -54,8 +55,9 @@ class SeedReport:
 
 
 @transaction.atomic
-def seed(*, courses: bool = True) -> SeedReport:
-    """Site tree and demo accounts; with ``courses``, the demo courses too."""
+def seed(*, courses: bool = True, curriculum: bool = True) -> SeedReport:
+    """Site tree and demo accounts; with ``courses``, the demo courses too, and with
+    ``curriculum`` as well the curriculum's courses (``content/curriculum/``)."""
     report = SeedReport()
     locales = {code: _ensure_locale(code, report) for code in ("fa", "en")}
     home = _ensure_home(locales, report)
@@ -70,6 +72,8 @@ def seed(*, courses: bool = True) -> SeedReport:
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
         seed_h5p(report)
+        if curriculum:
+            load_curriculum(catalogues=catalogues, report=report)
     return report
 
 
