@@ -68,6 +68,7 @@ def load_curriculum(*, catalogues: dict, report, directory: Path | None = None) 
 
 
 def _ensure_course(spec, catalogues, locales, teacher, report) -> dict[str, CoursePage]:
+    competences = list(Competence.objects.filter(code__in=spec["competences"]))
     fields = {
         code: {
             "title": spec[code]["title"],
@@ -77,6 +78,7 @@ def _ensure_course(spec, catalogues, locales, teacher, report) -> dict[str, Cour
             "estimated_minutes": spec["minutes"],
             "enrolment_mode": EnrolmentMode.OPEN,
             "outcomes": [("outcome", text) for text in spec[code]["outcomes"]],
+            "competences": competences,  # set before the first revision: one publish, not two
         }
         for code in LANGUAGES
     }
@@ -88,9 +90,8 @@ def _ensure_course(spec, catalogues, locales, teacher, report) -> dict[str, Cour
         locales=locales,
         report=report,
     )
-    competences = set(Competence.objects.filter(code__in=spec["competences"]))
-    for page in course.values():
-        if set(page.competences.all()) != competences:
+    for page in course.values():  # a file's changed mapping reaches pages made before
+        if set(page.competences.all()) != set(competences):
             page.competences.set(competences)
             page.save_revision().publish()
     course_services.course_ensure_editors_group(
