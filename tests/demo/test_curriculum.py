@@ -5,11 +5,14 @@ import re
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.utils.html import escape
 from wagtail.models import Page, Revision
 
 from content.models import H5PPackage
 from courses.models import CatalogueIndexPage, CoursePage, LessonPage
+from courses.services import enrol
 from demo import site as demo
 from demo.curriculum import CurriculumError, curriculum_dir, load_curriculum, read_curriculum
 from quizzes.models import Question, QuizPage
@@ -119,6 +122,21 @@ def test_every_h5p_exercise_is_a_ready_package_in_its_lessons_language(seeded):
 def _lessons(course_slug):
     for course in CoursePage.objects.filter(slug=course_slug):
         yield from LessonPage.objects.descendant_of(course)
+
+
+def test_every_lesson_and_quiz_page_opens_for_an_enrolled_learner(seeded, client):
+    learner = get_user_model().objects.get(username="learner")
+    client.force_login(learner)
+    for spec in SPECS:
+        for code in ("fa", "en"):
+            course = CoursePage.objects.get(slug=spec["slug"], locale__language_code=code)
+            enrol(user=learner, course=course)
+            for child in course.get_children().live().specific():
+                response = client.get(child.url)
+                assert response.status_code == 200, child.url
+                html = response.content.decode()
+                assert child.title in html or escape(child.title) in html
+                assert f'lang="{code}"' in html
 
 
 def test_loading_again_changes_nothing(seeded):
