@@ -39,7 +39,8 @@ def curriculum_dir() -> Path:
 
 
 def read_curriculum(directory: Path | None = None) -> list[dict]:
-    """Every course file in ``directory`` (by default ``content/curriculum/``), checked."""
+    """Every course file in ``directory`` (by default ``content/curriculum/``), checked; each
+    course's ``file`` is its file's name."""
     directory = directory or curriculum_dir()
     codes = set(Competence.objects.values_list("code", flat=True))
     courses, seen = [], {}
@@ -50,7 +51,7 @@ def read_curriculum(directory: Path | None = None) -> list[dict]:
                 f"{path.name}: course “{course['slug']}”: slug already used by {seen[course['slug']]}"
             )
         seen[course["slug"]] = path.name
-        courses.append(course)
+        courses.append({**course, "file": path.name})
     return courses
 
 
@@ -61,10 +62,13 @@ def load_curriculum(*, catalogues: dict, report, directory: Path | None = None) 
     locales = {code: Locale.objects.get(language_code=code) for code in LANGUAGES}
     teacher = get_user_model().objects.filter(username="teacher").first()
     for spec in courses:
-        course = _ensure_course(spec, catalogues, locales, teacher, report)
-        for lesson in spec["lessons"]:
-            _ensure_lesson(lesson, course, locales, teacher, report)
-        _ensure_quiz(spec["quiz"], course, locales, report)
+        try:
+            course = _ensure_course(spec, catalogues, locales, teacher, report)
+            for lesson in spec["lessons"]:
+                _ensure_lesson(lesson, course, locales, teacher, report)
+            _ensure_quiz(spec["quiz"], course, locales, report)
+        except CurriculumError as error:  # a refused H5P package: say which file
+            raise CurriculumError(f"{spec['file']}: {error}") from error
 
 
 def _ensure_course(spec, catalogues, locales, teacher, report) -> dict[str, CoursePage]:

@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -227,3 +228,37 @@ def test_two_files_may_not_share_a_course_slug(bad_dir, db):
     shutil.copy(FILES[0], bad_dir / "zz-copy.json")
     with pytest.raises(CurriculumError, match="slug already used by 01-"):
         read_curriculum(bad_dir)
+
+
+@pytest.mark.sqlite
+def test_a_refused_h5p_package_undoes_the_whole_load(site_tree, bad_dir, tmp_path, monkeypatch):
+    """The files are well formed, but the third lesson's exercise is refused by the H5P import
+    (its library is nowhere): the error names the lesson, and the pages and packages made
+    before it are gone too."""
+    from demo.curriculum import h5p
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("multichoice.h5p", "truefalse-hello-world.h5p"):
+        shutil.copy(h5p.fixtures_dir() / name, templates / name)
+    with zipfile.ZipFile(templates / "blanks.h5p", "w") as broken:
+        metadata = {
+            "title": "x",
+            "language": "und",
+            "mainLibrary": "H5P.Nowhere",
+            "embedTypes": ["div"],
+            "preloadedDependencies": [
+                {"machineName": "H5P.Nowhere", "majorVersion": 1, "minorVersion": 0}
+            ],
+        }
+        broken.writestr("h5p.json", json.dumps(metadata))
+        broken.writestr("content/content.json", "{}")
+    monkeypatch.setattr(h5p, "fixtures_dir", lambda: templates)
+    before = snapshot()
+    with pytest.raises(CurriculumError) as error:
+        load_curriculum(catalogues=catalogues(), report=demo.SeedReport(), directory=bad_dir)
+    assert str(error.value).startswith(
+        f"{FILES[0].name}: course “device-basics”, lesson “settings-and-accessibility” (fa): "
+    )
+    assert snapshot() == before
+    assert not CoursePage.objects.filter(slug="device-basics").exists()
