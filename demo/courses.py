@@ -326,7 +326,7 @@ COURSES = [
 def seed_catalogues(*, homes: dict[str, Page], report) -> dict[str, Page]:
     """The course catalogue under each home page, reviewed by the Course review workflow."""
     locales = {code: Locale.objects.get(language_code=code) for code in homes}
-    catalogue = _ensure_translated(
+    catalogue = ensure_translated(
         parent=homes["fa"],
         model=CatalogueIndexPage,
         slug=CATALOGUE["fa"]["slug"],
@@ -357,7 +357,7 @@ def seed_courses(*, catalogues: dict[str, Page], report) -> None:
             }
             for code in locales
         }
-        course = _ensure_translated(
+        course = ensure_translated(
             parent=catalogue["fa"],
             model=CoursePage,
             slug=spec["slug"],
@@ -376,7 +376,7 @@ def seed_courses(*, catalogues: dict[str, Page], report) -> None:
         services.course_ensure_editors_group(course=course["en"])
         module = None
         if spec["module"]:
-            module = _ensure_translated(
+            module = ensure_translated(
                 parent=course["fa"],
                 model=ModulePage,
                 slug=spec["module"]["slug"],
@@ -421,12 +421,12 @@ def _ensure_lesson(parent_fa, slug, spec, glossary, locales, report) -> None:
         title, body = spec[code]
         body = [(kind, glossary[code] if value == "GLOSSARY" else value) for kind, value in body]
         fields[code] = {"title": title, "body": body, "estimated_minutes": 10}
-    _ensure_translated(
+    ensure_translated(
         parent=parent_fa, model=LessonPage, slug=slug, fields=fields, locales=locales, report=report
     )
 
 
-def _ensure_translated(*, parent, model, slug, fields, locales, report) -> dict[str, Page]:
+def ensure_translated(*, parent, model, slug, fields, locales, report) -> dict[str, Page]:
     """A published page under the Persian ``parent`` and its published English translation."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:

@@ -1,16 +1,20 @@
 """Demo site tree and accounts for ``manage.py seed_demo``. Every step is idempotent."""
 
+import importlib
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from accounts.models import User
+from competences.models import Competence
 from core.models import HomePage
 from courses.services import TEACHERS_GROUP, ensure_roles
 from demo.content import seed_h5p
 from demo.courses import seed_catalogues, seed_courses
+from demo.curriculum import load_curriculum
 from demo.quizzes import seed_quiz
 
 
@@ -54,8 +58,9 @@ class SeedReport:
 
 
 @transaction.atomic
-def seed(*, courses: bool = True) -> SeedReport:
-    """Site tree and demo accounts; with ``courses``, the demo courses too."""
+def seed(*, courses: bool = True, curriculum: bool = True) -> SeedReport:
+    """Site tree and demo accounts; with ``courses``, the demo courses too, and with
+    ``curriculum`` as well the curriculum's courses (``content/curriculum/``)."""
     report = SeedReport()
     locales = {code: _ensure_locale(code, report) for code in ("fa", "en")}
     home = _ensure_home(locales, report)
@@ -67,10 +72,23 @@ def seed(*, courses: bool = True) -> SeedReport:
     homes = {"fa": home, "en": english_home}
     catalogues = seed_catalogues(homes=homes, report=report)
     if courses:
+        _ensure_digcomp(report)
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
         seed_h5p(report)
+        if curriculum:
+            load_curriculum(catalogues=catalogues, report=report)
     return report
+
+
+def _ensure_digcomp(report: SeedReport) -> None:
+    """The DigComp 2.2 framework the courses are mapped to. Its migration loads it; a database
+    emptied since (a test's flush) gets it again from that same migration's loader."""
+    if Competence.objects.exists():
+        return
+    migration = importlib.import_module("competences.migrations.0002_load_digcomp_2_2")
+    migration.load_digcomp(apps, None)
+    report.changes.append("loaded the DigComp 2.2 competences")
 
 
 def _ensure_locale(code: str, report: SeedReport) -> Locale:
