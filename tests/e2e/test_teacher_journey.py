@@ -36,7 +36,7 @@ GIFT = """\
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed()
+    demo.seed(curriculum=False)
 
 
 @pytest.fixture

@@ -264,7 +264,7 @@ def test_one_delivery_is_queued_per_transaction_and_only_with_an_lrs(
     settings.XAPI_LRS_URL = ""
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         enrol(user=user, course=built.course)
-    assert callbacks == []
+    assert services._enqueue not in callbacks  # (other apps' callbacks, e.g. statistics, apart)
     assert OutboxStatement.objects.count() == 1  # recorded all the same, for later
 
     settings.XAPI_LRS_URL = "http://127.0.0.1:9/lrs"
@@ -272,7 +272,7 @@ def test_one_delivery_is_queued_per_transaction_and_only_with_an_lrs(
         for lesson in built.lessons:
             record_visit(user=user, activity=ref(lesson))
     assert OutboxStatement.objects.filter(verb="launched").count() == 3
-    assert callbacks == [services._enqueue]
+    assert callbacks.count(services._enqueue) == 1
 
 
 def test_identity_of_statement_ids():
