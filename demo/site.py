@@ -12,6 +12,7 @@ from courses.services import TEACHERS_GROUP, ensure_roles
 from demo.content import seed_h5p
 from demo.courses import seed_catalogues, seed_courses
 from demo.quizzes import seed_quiz
+from demo.simulations import seed_simulations
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def seed(*, courses: bool = True) -> SeedReport:
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
         seed_h5p(report)
+        seed_simulations(report)
     return report
 
 
