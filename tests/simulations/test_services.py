@@ -157,3 +157,15 @@ def test_the_best_attempt_is_the_grade_and_each_attempt_gets_a_new_persona(cours
     progress = ActivityProgress.objects.get(user=user, activity_key=page.translation_key)
     assert progress.score == first.score == Decimal(1)
     assert SimulationAttempt.objects.filter(user=user).count() == 2
+
+
+def test_a_finished_simulation_is_an_xapi_statement_about_a_simulation(course, user):
+    from xapi.models import OutboxStatement
+
+    enrol(user=user, course=course)
+    page = build_simulation(course)
+    run_through(user, services.simulation_start(user=user, page=page))
+    passed = OutboxStatement.objects.get(user=user, verb="passed").statement
+    assert passed["object"]["definition"]["type"].endswith("/activities/simulation")
+    assert passed["result"]["score"]["scaled"] == 1
+    assert "bill_id" not in str(passed)  # no practice data travels
