@@ -501,6 +501,102 @@ FAKE_PAGE = {
     ],
 }
 
+APPOINTMENT = {
+    "fa": [
+        _info(
+            "نامهٔ نوبت",
+            "اداره از شما خواسته برای تحویل مدارک نوبت بگیرید.",
+            "email",
+            "ادارهٔ خدمات (تمرینی): نوبت‌دهی",
+            [
+                f"{P % 'name'} گرامی، لطفاً برای روز {P % 'appointment_date'} در «دفتر مرکزی» نوبت بگیرید.",
+                f"کد ملی | {P % 'national_code'}",
+            ],
+        ),
+        _form(
+            "گرفتن نوبت",
+            "کد ملی، دفتر و روزی را که در نامه آمده انتخاب کنید.",
+            [
+                _field(
+                    "national_code", "کد ملی", expected=P % "national_code", check="national_code"
+                ),
+                _field(
+                    "office",
+                    "دفتر",
+                    kind="select",
+                    options="دفتر شمال\nدفتر مرکزی\nدفتر جنوب",
+                    expected="دفتر مرکزی",
+                ),
+                _field("day", "روز مراجعه", kind="date", expected=P % "appointment_date"),
+            ],
+            hint="همهٔ این‌ها در نامهٔ قدم اول بود. تاریخ را به شکل سال/ماه/روز خورشیدی بنویسید.",
+            submit="ثبت نوبت",
+        ),
+        _info(
+            "رسید نوبت",
+            "نوبت ثبت شد. کد رهگیری را نگه دارید.",
+            "receipt",
+            "رسید نوبت (تمرینی)",
+            [f"روز | {P % 'appointment_date'}", f"کد رهگیری | {P % 'tracking_code'}"],
+        ),
+        _form(
+            "پیگیری درخواست",
+            "روز بعد می‌خواهید وضعیت نوبت را ببینید. در بخش «پیگیری درخواست» کد رهگیری را وارد کنید.",
+            [_field("tracking", "کد رهگیری", kind="number", expected=P % "tracking_code")],
+            hint="کد رهگیری در رسید نوبت بود.",
+            submit="پیگیری",
+        ),
+    ],
+    "en": [
+        _info(
+            "Appointment letter",
+            "The office asked you to book a visit to hand in your documents.",
+            "email",
+            "Public services office (practice): appointments",
+            [
+                f"Dear {P % 'name'}, please book a visit to the “Central office” on {P % 'appointment_date'}.",
+                f"National code | {P % 'national_code'}",
+            ],
+        ),
+        _form(
+            "Book the visit",
+            "Choose the national code, office and day given in the letter.",
+            [
+                _field(
+                    "national_code",
+                    "National code",
+                    expected=P % "national_code",
+                    check="national_code",
+                ),
+                _field(
+                    "office",
+                    "Office",
+                    kind="select",
+                    options="North office\nCentral office\nSouth office",
+                    expected="Central office",
+                ),
+                _field("day", "Day of the visit", kind="date", expected=P % "appointment_date"),
+            ],
+            hint="All of this was in the first step's letter. Write the date as year-month-day.",
+            submit="Book",
+        ),
+        _info(
+            "Appointment receipt",
+            "The visit is booked. Keep the tracking code.",
+            "receipt",
+            "Appointment receipt (practice)",
+            [f"Day | {P % 'appointment_date'}", f"Tracking code | {P % 'tracking_code'}"],
+        ),
+        _form(
+            "Track the request",
+            "The next day you want to see the state of your booking. Type the tracking code under “Track a request”.",
+            [_field("tracking", "Tracking code", kind="number", expected=P % "tracking_code")],
+            hint="The tracking code was on the appointment receipt.",
+            submit="Track",
+        ),
+    ],
+}
+
 SCENARIOS = [
     {
         "slug": "practice-pay-a-bill",
@@ -536,6 +632,19 @@ SCENARIOS = [
         "intro": {
             "fa": "<p>در حالت آزمون: بدون راهنما، نمره در پایان.</p>",
             "en": "<p>Test mode: no hints, scored at the end.</p>",
+        },
+    },
+    {
+        "slug": "practice-book-and-track",
+        "mode": Mode.GUIDED,
+        "steps": APPOINTMENT,
+        "title": {
+            "fa": "تمرین: نوبت گرفتن و پیگیری درخواست",
+            "en": "Practice: book an appointment and track the request",
+        },
+        "intro": {
+            "fa": "<p>در یک ادارهٔ تمرینی نوبت می‌گیرید و بعد درخواستتان را با کد رهگیری پیگیری می‌کنید.</p>",
+            "en": "<p>Book a visit at a practice office, then track your request with its tracking code.</p>",
         },
     },
 ]
