@@ -597,6 +597,108 @@ APPOINTMENT = {
     ],
 }
 
+BIRTH = {
+    "fa": [
+        _info(
+            "تولد فرزند",
+            "فرزندتان به دنیا آمده است. بیمارستان گواهی ولادت داده و باید تولد را ثبت کنید.",
+            "page",
+            "پروندهٔ شما (تمرینی)",
+            [
+                f"نام پدر یا مادر | {P % 'name'}",
+                f"کد ملی | {P % 'national_code'}",
+                f"تاریخ تولد نوزاد | {P % 'issue_date'}",
+                "گواهی ولادت بیمارستان در «مدارک شما» است.",
+            ],
+        ),
+        _form(
+            "فرم ثبت ولادت",
+            "فرم را پر کنید و گواهی ولادت بیمارستان را پیوست کنید.",
+            [
+                _field(
+                    "national_code",
+                    "کد ملی پدر یا مادر",
+                    expected=P % "national_code",
+                    check="national_code",
+                ),
+                _field("birth_date", "تاریخ تولد نوزاد", kind="date", expected=P % "issue_date"),
+                _field("certificate", "گواهی ولادت", kind="file", expected="birth-certificate"),
+                _field("confirm", "درستی اطلاعات را تأیید می‌کنم.", kind="checkbox", expected="yes"),
+            ],
+            hint="کد ملی و تاریخ در پروندهٔ قدم اول بود. از «مدارک شما» گواهی ولادت را بردارید، نه قرارداد اجاره را.",
+            submit="ثبت درخواست",
+        ),
+        _info(
+            "رسید درخواست",
+            "درخواست ثبت ولادت فرستاده شد.",
+            "receipt",
+            "رسید ثبت ولادت (تمرینی)",
+            [f"کد رهگیری | {P % 'tracking_code'}", "وضعیت | در حال بررسی"],
+        ),
+        _form(
+            "پیگیری درخواست",
+            "چند روز بعد وضعیت درخواست را با کد رهگیری ببینید.",
+            [_field("tracking", "کد رهگیری", kind="number", expected=P % "tracking_code")],
+            hint="کد رهگیری در رسید درخواست بود.",
+            submit="پیگیری",
+        ),
+    ],
+    "en": [
+        _info(
+            "A child is born",
+            "Your child has been born. The hospital gave you a birth certificate, and you must register the birth.",
+            "page",
+            "Your file (practice)",
+            [
+                f"Parent | {P % 'name'}",
+                f"National code | {P % 'national_code'}",
+                f"Child's date of birth | {P % 'issue_date'}",
+                "The hospital's birth certificate is in “Your documents”.",
+            ],
+        ),
+        _form(
+            "Birth registration form",
+            "Fill in the form and attach the hospital's birth certificate.",
+            [
+                _field(
+                    "national_code",
+                    "Parent's national code",
+                    expected=P % "national_code",
+                    check="national_code",
+                ),
+                _field(
+                    "birth_date", "Child's date of birth", kind="date", expected=P % "issue_date"
+                ),
+                _field(
+                    "certificate", "Birth certificate", kind="file", expected="birth-certificate"
+                ),
+                _field(
+                    "confirm",
+                    "I confirm this information is right.",
+                    kind="checkbox",
+                    expected="yes",
+                ),
+            ],
+            hint="The national code and the date were in the first step's file. From “Your documents” take the birth certificate, not the rental contract.",
+            submit="Send the request",
+        ),
+        _info(
+            "Request receipt",
+            "Your birth registration request was sent.",
+            "receipt",
+            "Birth registration receipt (practice)",
+            [f"Tracking code | {P % 'tracking_code'}", "State | Being reviewed"],
+        ),
+        _form(
+            "Track the request",
+            "A few days later, see the state of the request with its tracking code.",
+            [_field("tracking", "Tracking code", kind="number", expected=P % "tracking_code")],
+            hint="The tracking code was on the request receipt.",
+            submit="Track",
+        ),
+    ],
+}
+
 SCENARIOS = [
     {
         "slug": "practice-pay-a-bill",
@@ -645,6 +747,19 @@ SCENARIOS = [
         "intro": {
             "fa": "<p>در یک ادارهٔ تمرینی نوبت می‌گیرید و بعد درخواستتان را با کد رهگیری پیگیری می‌کنید.</p>",
             "en": "<p>Book a visit at a practice office, then track your request with its tracking code.</p>",
+        },
+    },
+    {
+        "slug": "practice-register-a-birth",
+        "mode": Mode.GUIDED,
+        "steps": BIRTH,
+        "title": {
+            "fa": "تمرین: ثبت ولادت با مدرک پیوست",
+            "en": "Practice: register a birth with a supporting document",
+        },
+        "intro": {
+            "fa": "<p>فرم ثبت ولادت را پر می‌کنید و گواهی ولادت نمونه را پیوست می‌کنید.</p>",
+            "en": "<p>Fill in a birth registration form and attach the sample birth certificate.</p>",
         },
     },
 ]

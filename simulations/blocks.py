@@ -11,6 +11,7 @@ from wagtail import blocks
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 
 from .persona import unknown_fields
+from .samples import SAMPLES
 
 FIELD_KINDS = [
     ("text", _("Text")),
@@ -19,6 +20,7 @@ FIELD_KINDS = [
     ("radio", _("Radio buttons")),
     ("checkbox", _("Checkbox")),
     ("date", _("Date (Jalali in Persian)")),
+    ("file", _("File upload of a sample document")),
 ]
 CHECKS = [
     ("", _("None")),
@@ -72,7 +74,8 @@ class FieldBlock(blocks.StructBlock):
         required=False,
         max_length=200,
         help_text=_(
-            "Text, a number, an option as written, 'yes' or 'no' for a checkbox, or practice "
+            "Text, a number, an option as written, 'yes' or 'no' for a checkbox, a sample "
+            "document's name for a file (birth-certificate, rental-contract), or practice "
             "data such as {{ persona.bill_id }}. Empty: any answer that passes the check."
         ),
     )
@@ -121,6 +124,10 @@ def _field_problem(field) -> str:
             return _("give at least two options, one per line.")
         if field["expected"] and field["expected"] not in options:
             return _("the expected answer must be one of the options, as written.")
+    if field["kind"] == "file" and field["expected"] not in SAMPLES:
+        return _("a file field expects one of the samples: %(names)s.") % {
+            "names": ", ".join(SAMPLES)
+        }
     if field["kind"] == "checkbox" and field["expected"] not in ("", "yes", "no"):
         return _("a checkbox expects 'yes' or 'no'.")
     if not field["expected"] and not field["check"]:

@@ -22,6 +22,7 @@ from . import checks
 from .blocks import option_lines
 from .persona import expected as expected_value
 from .persona import fill
+from .samples import MAX_UPLOAD_BYTES, is_sample, sample_links
 
 CORRECT, WRONG, REFUSED, INCOMPLETE = "correct", "wrong", "refused", "incomplete"
 SCORED_TYPES = ("form", "choice")
@@ -83,6 +84,7 @@ def step_view(step: dict, *, persona: dict, language: str, seed: int) -> dict:
     }
     if step["type"] == "form":
         view["submit_label"] = value.get("submit_label", "")
+        view["has_file"] = any(item["kind"] == "file" for item in value["fields"])
         view["fields"] = [
             {
                 "name": item["name"],
@@ -91,6 +93,7 @@ def step_view(step: dict, *, persona: dict, language: str, seed: int) -> dict:
                 "options": option_lines(item.get("options", "")),
                 "help_text": fill(item.get("help_text", ""), persona, language),
                 "digits": item["kind"] == "number" or item.get("check") in DIGIT_CHECKS,
+                "samples": sample_links() if item["kind"] == "file" else [],
             }
             for item in value["fields"]
         ]
@@ -123,12 +126,17 @@ def parse_date(text: str) -> datetime.date | None:
         return None
 
 
-def _portal_error(item: dict, given: str, *, bill_id: str) -> str:
+def _portal_error(item: dict, given, *, bill_id: str) -> str:
     """The message a real portal gives for a malformed value ("" when it is well formed).
 
     A payment ID is checked against ``bill_id``: the one typed on the same screen, if any.
     """
     check, kind = item.get("check") or "", item["kind"]
+    if kind == "file":
+        name = getattr(given, "name", "").lower()
+        if not name.endswith(".pdf") or given.size > MAX_UPLOAD_BYTES:
+            return _("Attach a PDF file of at most 1 MB.")
+        return ""
     if check == "national_code" and not checks.national_code_valid(given):
         return _("The national code is not valid. Check its ten digits.")
     if check == "bill_id" and not checks.bill_id_valid(given):
@@ -149,6 +157,8 @@ def _number(text: str) -> str:
 
 def _matches(item: dict, given: str, wanted: str) -> bool:
     kind = item["kind"]
+    if kind == "file":
+        return is_sample(given, item.get("expected", ""))
     if kind == "checkbox":
         return given == wanted
     if kind in ("select", "radio"):
@@ -170,7 +180,7 @@ def _check_form(step: dict, answers: dict, persona: dict, language: str) -> Outc
     errors = {
         item["name"]: _("Fill in this field.")
         for item in items
-        if item["kind"] != "checkbox" and not str(given[item["name"]]).strip()
+        if item["kind"] != "checkbox" and not _given(given[item["name"]])
     }
     if errors:
         return Outcome(INCOMPLETE, errors)
@@ -193,7 +203,14 @@ def _check_form(step: dict, answers: dict, persona: dict, language: str) -> Outc
     return Outcome(CORRECT)
 
 
+def _given(value) -> bool:
+    """Whether something was typed (or a file attached)."""
+    return bool(value) if hasattr(value, "read") else bool(str(value).strip())
+
+
 def _wrong_message(item: dict) -> str:
+    if item["kind"] == "file":
+        return _("This is not the document this form asks for.")
     if item.get("check") in DIGIT_CHECKS:
         return _("This number is well formed, but it is not the one you were given.")
     if item["kind"] in ("select", "radio", "checkbox"):

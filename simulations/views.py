@@ -66,6 +66,7 @@ def attempt_view(request, attempt_id: int):
                 for name in request.POST
                 if name not in CONTROL_NAMES
             }
+            answers.update(request.FILES.items())  # checked, never stored
             moved = services.simulation_answer(
                 user=request.user,
                 attempt_id=attempt.pk,
@@ -82,7 +83,8 @@ def attempt_view(request, attempt_id: int):
             messages.info(request, _advance_message(attempt, moved))
             return HttpResponseRedirect(here)
         attempt.refresh_from_db()
-        context.update(errors=moved.outcome.errors, values=answers, status=moved.outcome.status)
+        typed = {name: value for name, value in answers.items() if isinstance(value, str)}
+        context.update(errors=moved.outcome.errors, values=typed, status=moved.outcome.status)
     context.update(selectors.current_step_context(attempt))
     return render(request, "simulations/attempt.html", context)
 

@@ -1,8 +1,12 @@
 """The right (and deliberately wrong) answers to an attempt's current step, for tests."""
 
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from core.text import persian_digits
 from simulations import checks
 from simulations.persona import expected
+from simulations.samples import SAMPLES
 from simulations.steps import option_order
 
 
@@ -17,6 +21,9 @@ def right_answers(attempt, *, persian=False) -> dict:
     answers = {}
     for field in step["value"]["fields"]:
         value = expected(field["expected"], attempt.persona, attempt.language)
+        if field["kind"] == "file":
+            answers[field["name"]] = sample_upload(field["expected"])
+            continue
         if field["kind"] == "checkbox":
             if value == "yes":
                 answers[field["name"]] = "yes"
@@ -43,3 +50,11 @@ def another_valid_payment_id(attempt) -> str:
 def mistyped(number: str) -> str:
     """``number`` with its last digit changed: the check digit no longer fits."""
     return number[:-1] + str((int(number[-1]) + 1) % 10)
+
+
+def sample_upload(name: str, *, filename: str | None = None) -> SimpleUploadedFile:
+    """The sample document ``name`` as a browser would upload it."""
+    path = SAMPLES[name][0]
+    with open(finders.find(path), "rb") as sample:
+        content = sample.read()
+    return SimpleUploadedFile(filename or path.rsplit("/", 1)[1], content, "application/pdf")

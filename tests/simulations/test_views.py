@@ -244,3 +244,30 @@ def test_a_step_page_costs_the_same_few_queries_for_3_and_30_steps(learner, cour
         counts[f"page-{size}"] = len(page_queries)
     assert counts[3] == counts[30] <= 10
     assert counts["page-3"] == counts["page-30"] <= 10
+
+
+def test_a_document_is_attached_from_the_samples_and_checked_byte_for_byte(learner, course):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .answers import sample_upload
+
+    page = build_simulation(course, steps=scenario_steps("practice-register-a-birth", "fa"))
+    attempt = start(learner, page)
+    post_right(learner, attempt)
+    html = learner.get(f"/fa/simulations/attempts/{attempt.pk}/").content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
+    assert "/static/simulations/samples/birth-certificate.pdf" in html
+    assert "/static/simulations/samples/rental-contract.pdf" in html
+    attempt.refresh_from_db()
+    right = right_answers(attempt)
+
+    def send(upload):
+        return post(learner, attempt, {**right, "certificate": upload})
+
+    text = SimpleUploadedFile("notes.txt", b"hello", "text/plain")
+    assert "فایل PDF" in send(text).content.decode()
+    wrong = send(sample_upload("rental-contract"))
+    assert "این مدرکی نیست که این فرم می‌خواهد" in wrong.content.decode()
+    assert send(sample_upload("birth-certificate", filename="scan.PDF")).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.step_index == 2 and attempt.results[1]["wrong"] == 2
