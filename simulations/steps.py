@@ -112,6 +112,18 @@ def hint_text(step: dict, *, persona: dict, language: str) -> str:
     return fill(step["value"].get("hint", ""), persona, language)
 
 
+DATE_PARTS = ("year", "month", "day")
+
+
+def typed_value(item: dict, answers: dict):
+    """A field's answer; a date typed in three parts (``name__year`` …) becomes ``Y/M/D``."""
+    name = item["name"]
+    if item["kind"] == "date" and f"{name}__year" in answers:
+        parts = [str(answers.get(f"{name}__{part}", "")).strip() for part in DATE_PARTS]
+        return "/".join(parts) if any(parts) else ""
+    return answers.get(name, "")
+
+
 def parse_date(text: str) -> datetime.date | None:
     """A typed date: Jalali (year below 1700) or Gregorian, as Y/M/D or Y-M-D, any digits."""
     parts = [part for part in DATE_SEPARATORS.split(latin_digits(text or "").strip()) if part]
@@ -146,7 +158,7 @@ def _portal_error(item: dict, given, *, bill_id: str) -> str:
     if kind == "number" and not _number(given).isdigit():
         return _("Enter a number.")
     if kind == "date" and parse_date(given) is None:
-        return _("Enter a date as year/month/day, for example 1403/05/12.")
+        return _("Enter a real date: a day, a month and a year.")
     return ""
 
 
@@ -175,7 +187,7 @@ def _check_form(step: dict, answers: dict, persona: dict, language: str) -> Outc
     items = step["value"]["fields"]
     given = {}
     for item in items:
-        raw = answers.get(item["name"], "")
+        raw = typed_value(item, answers)
         given[item["name"]] = ("yes" if raw else "no") if item["kind"] == "checkbox" else raw
     errors = {
         item["name"]: _("Fill in this field.")

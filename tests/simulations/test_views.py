@@ -271,3 +271,34 @@ def test_a_document_is_attached_from_the_samples_and_checked_byte_for_byte(learn
     assert send(sample_upload("birth-certificate", filename="scan.PDF")).status_code == 302
     attempt.refresh_from_db()
     assert attempt.step_index == 2 and attempt.results[1]["wrong"] == 2
+
+
+def test_a_date_is_chosen_as_day_month_and_year_of_the_solar_calendar_in_persian(learner, course):
+    import datetime
+
+    import jdatetime
+
+    page = build_simulation(course, steps=scenario_steps("practice-book-and-track", "fa"))
+    attempt = start(learner, page)
+    post_right(learner, attempt)
+    html = learner.get(f"/fa/simulations/attempts/{attempt.pk}/").content.decode()
+    assert '<legend>روز مراجعه <span class="sim-format">(خورشیدی)</span></legend>' in html
+    assert 'name="day__month"' in html and ">فروردین</option>" in html
+    assert '<label for="sim-day">روز</label>' in html
+    attempt.refresh_from_db()
+    day = datetime.date.fromisoformat(attempt.persona["appointment_date"])
+    solar = jdatetime.date.fromgregorian(date=day)
+    answers = {k: v for k, v in right_answers(attempt).items() if k != "day"}
+    parts = {
+        "day__day": persian_digits(str(solar.day)),
+        "day__month": str(solar.month),
+        "day__year": persian_digits(str(solar.year)),
+    }
+    response = post(learner, attempt, {**answers, **parts, "day__day": "۳۲"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "یک تاریخ درست وارد کنید" in html
+    assert 'value="۳۲"' in html  # what was typed is shown again
+    assert post(learner, attempt, {**answers, **parts}).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.step_index == 2 and attempt.results[1] == {"wrong": 1, "hints": 0, "done": True}
