@@ -3,6 +3,7 @@ one payment ID mistyped in Persian digits, the portal's error and the hint, the 
 tracking step, the result, and the score on the dashboard; axe-core on every screen."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -133,4 +134,53 @@ def test_learner_pays_the_practice_bill_in_persian_with_one_mistyped_payment_id(
         shown = percent(attempt.score)
     recent = page.locator("li", has_text="تمرین: پرداخت قبض برق").first
     assert shown in recent.inner_text()
+    assert axe_violations(page) == []
+
+
+def test_learner_registers_a_birth_with_a_solar_date_and_the_sample_certificate(
+    browser, page, live_server, demo_site
+):
+    import datetime
+
+    import jdatetime
+    from django.contrib.staticfiles import finders
+
+    base = live_server.url
+    log_in(page, base)
+    page.goto(base + COURSE_PATH)
+    page.get_by_role("button", name=fa("Enrol in this course")).click()
+    page.goto(base + COURSE_PATH + "practice-register-a-birth/")
+    page.get_by_role("button", name=fa("Start the practice")).click()
+    page.wait_for_url(re.compile(r"/fa/simulations/attempts/\d+/$"))
+    persona = SimulationAttempt.objects.get().persona
+    screen_checked(page, "تولد فرزند")
+    next_step(page, fa("Continue"))
+
+    screen_checked(page, "فرم ثبت ولادت")
+    born = jdatetime.date.fromgregorian(date=datetime.date.fromisoformat(persona["issue_date"]))
+    page.get_by_label("کد ملی پدر یا مادر").fill(persian_digits(persona["national_code"]))
+    page.get_by_label(fa("Day"), exact=True).fill(persian_digits(str(born.day)))
+    page.get_by_label(fa("Month"), exact=True).select_option(str(born.month))
+    page.get_by_label(fa("Year"), exact=True).fill(persian_digits(str(born.year)))
+    wrong = finders.find("simulations/samples/rental-contract.pdf")
+    page.get_by_label("گواهی ولادت").set_input_files(wrong)
+    page.get_by_label("درستی اطلاعات را تأیید می‌کنم.").check()
+    next_step(page, "ثبت درخواست")
+    assert (
+        fa("This is not the document this form asks for.") in page.get_by_role("alert").inner_text()
+    )
+    assert axe_violations(page) == []
+    assert page.get_by_label(fa("Month"), exact=True).input_value() == str(born.month)
+    right = finders.find("simulations/samples/birth-certificate.pdf")
+    page.get_by_label("گواهی ولادت").set_input_files(right)
+    page.get_by_label("درستی اطلاعات را تأیید می‌کنم.").check()
+    next_step(page, "ثبت درخواست")
+
+    screen_checked(page, "رسید درخواست")
+    next_step(page, fa("Continue"))
+    screen_checked(page, "پیگیری درخواست")
+    page.get_by_label("کد رهگیری").fill(persian_digits(persona["tracking_code"]))
+    next_step(page, "پیگیری")
+    page.wait_for_url(re.compile(r"/result/$"))
+    assert SimulationAttempt.objects.get().score == Decimal("0.875")  # 0.75 and 1 over 2 steps
     assert axe_violations(page) == []
