@@ -302,3 +302,18 @@ def test_a_date_is_chosen_as_day_month_and_year_of_the_solar_calendar_in_persian
     assert post(learner, attempt, {**answers, **parts}).status_code == 302
     attempt.refresh_from_db()
     assert attempt.step_index == 2 and attempt.results[1] == {"wrong": 1, "hints": 0, "done": True}
+
+
+def test_a_choice_step_shows_neither_which_option_is_right_nor_any_feedback(learner, course):
+    steps = scenario_steps("practice-sign-in", "fa")
+    attempt = start(learner, build_simulation(course, steps=steps))
+    post_right(learner, attempt)
+    html = learner.get(f"/fa/simulations/attempts/{attempt.pk}/").content.decode()
+    options = steps[1]["value"]["options"]
+    for option in options:
+        assert option["text"] in html
+        assert option["feedback"] not in html
+    values = re.findall(r'name="option" value="(\d+)"', html)
+    assert sorted(values) == [str(n) for n in range(len(options))]  # positions, nothing more
+    assert "correct" not in html.lower()
+    assert "دامنهٔ اصلی را از آخر نشانی" not in html  # the hint
