@@ -39,7 +39,7 @@ def current_step_context(attempt: SimulationAttempt) -> dict:
     step = attempt.current_step
     result = attempt.results[attempt.step_index]
     persona, language = attempt.persona, attempt.language
-    view = step_view(step, persona=persona, language=language, seed=persona["seed"])
+    view = step_view(step, persona=persona, language=language)
     guided = attempt.mode == "guided"
     return {
         "step": view,

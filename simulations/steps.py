@@ -28,6 +28,7 @@ CORRECT, WRONG, REFUSED, INCOMPLETE = "correct", "wrong", "refused", "incomplete
 SCORED_TYPES = ("form", "choice")
 DIGIT_CHECKS = ("national_code", "bill_id", "payment_id")
 DATE_SEPARATORS = re.compile(r"[/\-.\s]+")
+DATE_PARTS = ("year", "month", "day")  # a date field's three inputs: name__year, …
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _card(value: dict, persona: dict, language: str) -> dict | None:
     }
 
 
-def step_view(step: dict, *, persona: dict, language: str, seed: int) -> dict:
+def step_view(step: dict, *, persona: dict, language: str) -> dict:
     """The current step as the page shows it: never an expected value or the right option."""
     value = step["value"]
     view = {
@@ -110,9 +111,6 @@ def step_view(step: dict, *, persona: dict, language: str, seed: int) -> dict:
 
 def hint_text(step: dict, *, persona: dict, language: str) -> str:
     return fill(step["value"].get("hint", ""), persona, language)
-
-
-DATE_PARTS = ("year", "month", "day")
 
 
 def typed_value(item: dict, answers: dict):
