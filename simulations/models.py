@@ -38,7 +38,16 @@ class SimulationPage(ActivityPage):
         default=Decimal(60),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
-    steps = StreamField(StepsBlock(), verbose_name=_("steps"))
+    steps = StreamField(
+        StepsBlock(),
+        verbose_name=_("steps"),
+        help_text=_(
+            "Each attempt gets practice data of its own, written in texts and expected answers "
+            "as {{ persona.name }}: name, national_code, mobile, username, password, otp, "
+            "bill_id, payment_id, amount (rials), period, issue_date, due_date, tracking_code, "
+            "appointment_date."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,

@@ -138,3 +138,12 @@ def test_a_date_is_typed_in_the_solar_calendar_in_persian(user):
     next_day = persian_digits((solar + datetime.timedelta(days=1)).strftime("%Y/%m/%d"))
     assert send(next_day).outcome.status == "wrong"
     assert send(persian_digits(f"{solar.year}/{solar.month}/{solar.day}")).advanced
+
+
+def test_the_editor_is_told_every_practice_data_name():
+    from simulations.persona import FIELDS
+
+    with translation.override("en"):
+        help_text = str(SimulationPage._meta.get_field("steps").help_text)
+    for name in FIELDS:
+        assert name in help_text, name
