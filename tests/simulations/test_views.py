@@ -317,3 +317,14 @@ def test_a_choice_step_shows_neither_which_option_is_right_nor_any_feedback(lear
     assert sorted(values) == [str(n) for n in range(len(options))]  # positions, nothing more
     assert "correct" not in html.lower()
     assert "دامنهٔ اصلی را از آخر نشانی" not in html  # the hint
+
+
+def test_no_step_loads_or_links_anything_outside_the_site(learner, course):
+    steps = scenario_steps("practice-spot-the-fake", "fa")  # its cards show fake addresses
+    attempt = start(learner, build_simulation(course, steps=steps))
+    response = learner.get(f"/fa/simulations/attempts/{attempt.pk}/")
+    html = response.content.decode()
+    assert "http://bargh-pay.savad-practice-bills.xyz" in html  # shown as text to judge
+    external = re.findall(r'(?:href|src|action)="(?!/|#)([^"]*)"', html)
+    assert external == []
+    assert "default-src 'self'" in response.headers.get("Content-Security-Policy", "")
