@@ -69,6 +69,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--activities", type=int, default=20, help="pages per course (20)")
     parser.add_argument("--requests", type=int, default=20, help="timed GETs per report (20)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed GETs per report first (2)")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure DATABASE_URL's database as it is (already seeded by seed_scale and "
+        "vacuumed): no throwaway database, no seeding, nothing dropped",
+    )
     args = parser.parse_args(argv)
     if min(args.learners, args.courses, args.requests, args.warmup) < 1 or args.activities < 2:
         parser.error("sizes and counts must be at least 1, --activities at least 2")
@@ -177,7 +183,8 @@ def scan_ms(repeats: int) -> float:
 
 
 def measure(args) -> dict:
-    admin = get_user_model().objects.create_superuser(
+    admin = get_user_model().objects.filter(username="bench-admin").first()
+    admin = admin or get_user_model().objects.create_superuser(
         username="bench-admin", email="bench-admin@example.org"
     )
     client = Client()
@@ -221,15 +228,27 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     vendor = connection.vendor
     setup_test_environment()
-    old_name = create_database()
-    try:
-        seeded = seed(args)
-        sizes = counts()
-        figures = measure(args)
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
+    if args.existing:
+        from stats.models import Rollup
+
+        Rollup.objects.all().delete()  # derived data: the warm-up computes it again, timed
+        try:
+            seeded = {"seed_s": 0.0}
+            sizes = counts()
+            figures = measure(args)
+        finally:
+            connections.close_all()
+            teardown_test_environment()
+    else:
+        old_name = create_database()
+        try:
+            seeded = seed(args)
+            sizes = counts()
+            figures = measure(args)
+        finally:
+            connections.close_all()
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+            teardown_test_environment()
     summary = {**figures, "database": vendor, **sizes, **seeded}
     print(
         f"Savad statistics: {vendor}, {args.learners} learners, {args.courses} courses × "

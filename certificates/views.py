@@ -3,10 +3,12 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -105,7 +107,9 @@ def verify_form(request):
         return HttpResponseRedirect(
             reverse("certificates_public:verify", args=[form.cleaned_data["code"]])
         )
-    return _public(render(request, "certificates/verify_form.html", {"form": form}))
+    with translation.override(_asked_language(request) or translation.get_language()):
+        response = render(request, "certificates/verify_form.html", {"form": form})
+    return _public(response)
 
 
 @require_safe
@@ -121,4 +125,12 @@ def verify(request, code: str):
     if certificate.code != code:  # typed in another spelling: show the printed one
         url = reverse("certificates_public:verify", args=[certificate.code])
         return _public(HttpResponseRedirect(url))
-    return _public(render(request, "certificates/verify.html", {"certificate": certificate}))
+    with translation.override(_asked_language(request) or certificate.language):
+        response = render(request, "certificates/verify.html", {"certificate": certificate})
+    return _public(response)
+
+
+def _asked_language(request) -> str | None:
+    """The language a public page was asked for with ``?lang=`` (its language switch), if any."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else None

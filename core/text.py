@@ -47,6 +47,20 @@ def persian_digits(text: str) -> str:
     return text.translate(_TO_PERSIAN)
 
 
+def page_digits(value, language: str) -> str:
+    """A figure as a page in ``language`` writes it: in Persian with Persian digits, the
+    Persian decimal separator ``٫`` and percent sign ``٪``; otherwise as it is."""
+    text = "" if value is None else str(value)
+    if language != "fa":
+        return text
+    return persian_digits(text).replace("%", "٪").replace(".", "٫")
+
+
+def page_percent(percentage, language: str) -> str:
+    """A whole percentage (0–100) as ``page_digits`` writes it: ``۴۵٪`` or ``45%``."""
+    return "" if percentage is None else page_digits(f"{round(percentage)}%", language)
+
+
 _REPLACE.update(zip(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2, strict=True))
 
 # Characters removed outright: harakat and Quranic marks, tatweel, joiners, bidi controls.

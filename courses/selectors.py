@@ -341,6 +341,39 @@ def continue_target(*, user) -> Page | None:
     return localized_page(summary.last_activity_key)
 
 
+HOME_COURSES = 12
+
+
+def home_context(*, request) -> dict:
+    """The home page's courses (the active language's catalogue, in its order, with the
+    learner's progress), where a newcomer should start, the DigComp areas, and whether the
+    learner has started anything yet (four queries, the areas cached)."""
+    user = request.user
+    courses = list(
+        CoursePage.objects.live()
+        .filter(locale__language_code=get_language())
+        .select_related("locale")
+        .order_by("path")[:HOME_COURSES]
+    )
+    summaries = progress_selectors.all_summaries(user=user) if user.is_authenticated else {}
+    for course in courses:
+        course.learner_summary = summaries.get(course.translation_key)
+    unfinished = [
+        course
+        for course in courses
+        if course.enrolment_mode == EnrolmentMode.OPEN
+        and not (course.learner_summary and course.learner_summary.completed_at)
+    ]
+    beginner = [course for course in unfinished if course.level == Level.BEGINNER]
+    return {
+        "home_courses": courses,
+        "start_here": (beginner or unfinished or [None])[0],
+        "areas": cached_content("competence-areas", competence_areas),
+        "has_started": bool(summaries),
+        "continue_activity": continue_target(user=user) if summaries else None,
+    }
+
+
 CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url:{language}"
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import SavadError
+from progress import selectors as progress_selectors
 from progress.services import record_completion
 
 from . import services
@@ -65,6 +66,16 @@ def complete(request, page_id: int):
     syllabus = course_syllabus(course)
     record_completion(user=request.user, activity=lesson.activity_ref(syllabus))
     _previous, following = syllabus.neighbours(lesson)
+    if progress_selectors.completion_time(user=request.user, course_key=course.translation_key):
+        messages.success(
+            request,
+            _(
+                "Lesson marked as complete. You have completed “%(course)s”: congratulations! "
+                "Your certificate is under My certificates."
+            )
+            % {"course": course.title},
+        )
+        return HttpResponseRedirect(course.get_url(request))
     messages.success(request, _("Lesson marked as complete."))
     target = following or course
     return HttpResponseRedirect(target.get_url(request))

@@ -13,16 +13,15 @@ from .selectors import (
     activity_access,
     can_edit_course,
     catalogue_url,
-    continue_target,
+    home_context,
     media_restricted_to,
 )
 
 
 @hooks.register(core_hooks.HOME_PAGE_CONTEXT)
-def add_continue_activity(*, request, context) -> None:
-    """The home page's "continue where you left off" link for a signed-in learner."""
-    if request.user.is_authenticated:
-        context["continue_activity"] = continue_target(user=request.user)
+def add_courses(*, request, context) -> None:
+    """The home page's courses, "start here" and "continue where you left off"."""
+    context.update(home_context(request=request))
 
 
 @hooks.register(core_hooks.CATALOGUE_URL)

@@ -7,12 +7,13 @@ from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import media, routing, wagtail_internals
+from core import media, routing, wagtail_internals, webapp
 from core.views import healthz
 from search.views import search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", webapp.favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("quizzes/", include("quizzes.urls")),
     path("simulations/", include("simulations.urls")),
     path("search/", search, name="search"),
+    path("manifest.webmanifest", webapp.manifest, name="webmanifest"),
     path("dashboard/", include("dashboard.urls")),
     path("certificates/", include("certificates.urls")),
     path("learning-record/", include("xapi.urls")),

@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from .models import ActivityProgress, CourseProgress, ScoreSource
 
@@ -29,11 +29,14 @@ def course_summary(*, user, course_key: UUID) -> CourseProgress | None:
 
 
 def latest_summary(*, user) -> CourseProgress | None:
-    """The course the learner worked in most recently, for "continue where you left off"."""
+    """The unfinished course the learner worked in most recently, for "continue where you
+    left off" (a completed course has nothing to continue)."""
     if not user.is_authenticated:
         return None
     return (
-        CourseProgress.objects.filter(user=user, last_activity_at__isnull=False)
+        CourseProgress.objects.filter(
+            user=user, last_activity_at__isnull=False, completed_at__isnull=True
+        )
         .order_by("-last_activity_at")
         .first()
     )
@@ -109,6 +112,18 @@ def activity_rows(*, course_keys, learners=None) -> QuerySet[ActivityProgress]:
     """Activity progress of ``course_keys``, like ``course_summary_rows``."""
     rows = ActivityProgress.objects.filter(course_key__in=list(course_keys), user__isnull=False)
     return rows if learners is None else rows.filter(learners)
+
+
+def outer_time_spent() -> QuerySet[ActivityProgress]:
+    """A subquery: the seconds the outer row's ``user`` spent in its ``course_key``'s
+    activities (None without any)."""
+    return (
+        ActivityProgress.objects.filter(user=OuterRef("user"), course_key=OuterRef("course_key"))
+        .order_by()
+        .values("user")
+        .annotate(total=Sum("time_spent"))
+        .values("total")
+    )
 
 
 def outer_summary() -> QuerySet[CourseProgress]:

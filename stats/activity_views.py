@@ -42,7 +42,6 @@ class ActivitiesView(StatisticsReportView):
         Column("kind", label=_("Type")),
         Column("course_title", label=_("Course")),
     ]
-    list_export = ["title", "kind", "course_title"]
 
     def get_index_results_url(self):
         return None
@@ -141,15 +140,6 @@ class QuizReportView(ActivityReportView):
         Column("discrimination_text", label=_("Discrimination index")),
         Column("choices_text", label=_("Choices picked")),
     ]
-    list_export = [
-        "position",
-        "name",
-        "type_text",
-        "responses",
-        "facility_text",
-        "discrimination_text",
-        "choices_text",
-    ]
 
     def get_page_title(self):
         return gettext("Quiz: %(quiz)s") % {"quiz": self.page.title}
@@ -209,7 +199,6 @@ class ExerciseReportView(ActivityReportView):
         Column("label", label=_("Score")),
         Column("count", label=_("Attempts")),
     ]
-    list_export = ["label", "count"]
 
     def get_page_title(self):
         return gettext("H5P exercise: %(exercise)s") % {"exercise": self.page.title}

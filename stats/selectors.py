@@ -391,7 +391,8 @@ def embedded_exercises(*, keys) -> list[EmbeddedExercise]:
 def learner_rows(*, keys) -> QuerySet[Enrolment]:
     """Enrolments of the courses ``keys`` with each learner's figures as annotations:
     ``progress_percent``, ``completed_at``, ``last_activity_at``, ``status`` (a
-    ``LearnerStatus``) and ``best_quiz_score`` (0–1, their best finished attempt)."""
+    ``LearnerStatus``), ``best_quiz_score`` (0–1, their best finished attempt) and
+    ``time_spent`` (seconds in the course's activities, None before any)."""
     progress = progress_selectors.outer_summary()
     return (
         course_selectors.enrolment_rows(course_keys=keys)
@@ -405,6 +406,7 @@ def learner_rows(*, keys) -> QuerySet[Enrolment]:
             last_activity_at=Subquery(progress.values("last_activity_at")[:1]),
             summary_id=Subquery(progress.values("pk")[:1]),  # an index lookup, unlike Exists
             best_quiz_score=Subquery(quiz_selectors.best_finished_score()),
+            time_spent=Subquery(progress_selectors.outer_time_spent()),
         )
         .annotate(
             status=Case(

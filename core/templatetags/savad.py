@@ -1,6 +1,7 @@
 """Template helpers used across Savad's templates."""
 
 import datetime
+from decimal import Decimal
 
 import jdatetime
 from django import template
@@ -8,13 +9,29 @@ from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext
 
 from core import hooks
 from core.caching import page_translations
-from core.text import persian_digits
+from core.text import page_digits, page_percent, persian_digits
 
 register = template.Library()
+
+
+def _other_language_url(request, code: str) -> str:
+    """The view's address in language ``code``: its ``/<code>/`` form, or, for the views
+    outside the language prefix (certificate verification), the same path with ``?lang=``."""
+    if request is None:
+        return f"/{code}/"
+    full_path = request.get_full_path()
+    url = translate_url(full_path, code)
+    if url != full_path:
+        return url
+    query = request.GET.copy()
+    query["lang"] = code
+    return f"{request.path}?{query.urlencode()}"
 
 
 @register.simple_tag(takes_context=True)
@@ -37,7 +54,7 @@ def language_links(context) -> list[dict]:
             translation = translations.get(code)
             url = translation.get_url(request) if translation else f"/{code}/"
         else:
-            url = translate_url(request.get_full_path() if request else "/", code)
+            url = _other_language_url(request, code)
         info = get_language_info(code)
         links.append(
             {
@@ -75,11 +92,37 @@ def jdatetime_filter(value) -> str:
     return f"{jdate(local)} {persian_digits(clock) if get_language() == 'fa' else clock}"
 
 
+TITLE_SEPARATOR = " · "
+
+
+@register.filter(is_safe=True)
+def site_title(text: str) -> str:
+    """A page's ``<title>``: "Page · Savad", or "Savad" alone for a page without a title of its
+    own (the home page); a trailing separator written by a template is not doubled. ``text``
+    is the rendered (escaped) title block."""
+    site = conditional_escape(gettext("Savad"))
+    text = " ".join(str(text).split()).removesuffix(TITLE_SEPARATOR.strip()).strip()
+    if not text or text == site:
+        return site
+    return mark_safe(f"{text}{TITLE_SEPARATOR}{site}")  # noqa: S308 - both parts are escaped
+
+
 @register.filter
 def digits(value) -> str:
     """A number in the page's digits (Persian ۰-۹ in Persian)."""
-    text = "" if value is None else str(value)
-    return persian_digits(text) if get_language() == "fa" else text
+    return page_digits(value, get_language())
+
+
+@register.filter
+def percent_of_100(value) -> str:
+    """A whole percentage (0–100, e.g. a progress) in the page's digits: ``۴۵٪`` or ``45%``."""
+    return page_percent(value, get_language())
+
+
+@register.filter
+def fraction_percent(value) -> str:
+    """A score (0–1) as a whole percentage in the page's digits."""
+    return "" if value is None else page_percent(Decimal(value) * 100, get_language())
 
 
 @register.filter

@@ -1,7 +1,6 @@
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
+
+from core.templatetags.savad import fraction_percent
 
 from ..rendering import answer_area as render_answer_area
 from ..rendering import question_text as render_question_text
@@ -19,12 +18,7 @@ def answer_area(question, editable=1):
     return render_answer_area(question, editable=str(editable) == "1")
 
 
-@register.filter
-def percent(value) -> str:
-    """A 0–1 score as a whole percentage in the active language's digits and format."""
-    if value is None:
-        return ""
-    return f"{number_format(round(Decimal(value) * 100), use_l10n=True)}%"
+register.filter("percent", fraction_percent)  # a 0–1 score as a percentage in the page's digits
 
 
 @register.filter

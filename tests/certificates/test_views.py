@@ -146,9 +146,21 @@ def test_verify_a_valid_certificate(client, completion):
     page = response.content.decode()
     assert fa("This certificate is valid.") in page
     assert FA_NAME in page and FA_TITLE in page and certificate.code in page
-    english = client.get(certificate.verify_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert en("This certificate is valid.") in english and EN_TITLE in english
     assert completion.learner.username not in page and completion.learner.email not in page
+
+
+def test_verify_speaks_the_certificates_language_and_its_switch_works(client, completion):
+    """The page is in the certificate's language whatever the browser asks; its language
+    switch (the page is outside the /fa/, /en/ prefixes) goes to ``?lang=``."""
+    certificate = completion.certificate
+    path = reverse("certificates_public:verify", args=[certificate.code])
+    browser_en = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert fa("This certificate is valid.") in browser_en and 'lang="fa"' in browser_en
+    assert f'href="{path}?lang=en"' in browser_en
+    english = client.get(f"{path}?lang=en").content.decode()
+    assert en("This certificate is valid.") in english and EN_TITLE in english
+    assert 'lang="en"' in english and f'href="{path}?lang=fa"' in english
+    assert fa("This certificate is valid.") in client.get(f"{path}?lang=xx").content.decode()
 
 
 def test_verify_a_revoked_certificate_shows_only_that(client, completion):

@@ -359,7 +359,9 @@ def test_completing_every_lesson_completes_the_course(client, built, learner):
     assert summary.percent_complete == 100
     assert summary.completed_at is not None
     html = client.get(built.course.url).content.decode()
-    assert '<progress max="100" value="100"' in html
+    with translation.override("fa"):
+        assert translation.gettext("See your certificate") in html  # not "continue"
+        assert translation.gettext("Continue where you left off") not in html
     assert set(syllabus_statuses(html).values()) == {"completed"}
 
 

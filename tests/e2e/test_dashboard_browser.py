@@ -9,9 +9,11 @@ from competences.models import Competence
 from courses.selectors import course_syllabus
 from courses.services import enrol
 from progress.services import record_completion
+from quizzes import services as quiz_services
 from tests.builders import build_course
 from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD, UserFactory
+from tests.quiz_builders import build_quiz, category, standard_questions
 
 pytestmark = pytest.mark.e2e
 
@@ -85,3 +87,25 @@ def test_without_javascript_the_table_carries_the_profile(browser, live_server, 
         assert no_js.locator("progress").first.get_attribute("value") == "100"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_dashboard_with_quiz_results_fits_a_360px_phone(page, live_server, language):
+    """The quiz results table (with its "Review" links) stays inside a 360 px screen."""
+    ensure_digcomp()
+    user = UserFactory(display_name="Maryam Hosseini-Tabatabaei")
+    built = build_course(slug="narrow", lessons=1, translate=True)
+    quiz = build_quiz(built.course, standard_questions(category(built.course)), title="آزمون")
+    enrol(user=user, course=built.course)
+    attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+    quiz_services.attempt_submit(user=user, attempt_id=attempt.pk, answers={})
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/{language}/dashboard/")
+    assert page.locator("#quiz-results").count() == 1
+    overflowing = page.evaluate(
+        "() => [...document.querySelectorAll('body *')].filter(e => "
+        "e.getBoundingClientRect().right > 360.5).map(e => e.tagName + '.' + e.className)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, overflowing
+    box = page.locator("table.attempts a[href$='/review/']").first.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360

@@ -312,3 +312,16 @@ def test_answers_to_questions_outside_the_attempt_are_refused_by_the_service(cou
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.IN_PROGRESS
     assert Response.objects.get(attempt=attempt, position=3).answer == {"text": "کروم"}
+
+
+def page_title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def test_attempt_and_review_pages_are_titled_with_a_separator(client, course, learner):
+    quiz = make_quiz(course, title="آزمون پرداخت قبض")
+    url = start(client, quiz)
+    assert page_title(client.get(url).content.decode()) == "آزمون پرداخت قبض · سواد"
+    done = client.post(url, {"action": "submit"})
+    review = page_title(client.get(done["Location"]).content.decode())
+    assert review == "مرور تلاش ۱ · آزمون پرداخت قبض · سواد"

@@ -18,6 +18,7 @@ from accounts.models import User
 from core.templatetags.savad import jdate
 from core.text import persian_digits
 from courses.models import Enrolment
+from progress.models import ActivityProgress
 from stats.models import LearnerGroup
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_exports_hold_exactly_the_filtered_rows(client, stats_world, export):
         assert emails(rows) == ["=cmd@example.org", "u1@example.org"]
     u1 = next(row for row in rows if row[1] == "u1@example.org")
     assert u1[2] == "کلاس ۱, مدرسه"  # both of u1's groups
-    assert (u1[5], u1[9]) == ("100", "80%")
+    assert (u1[5], u1[9], u1[10]) == ("100", "0", "80%")  # progress, minutes, best quiz
 
 
 def test_status_filter_search_and_sorting(client, stats_world):
@@ -263,3 +264,21 @@ def test_a_teachers_report_asks_who_they_are_once(client, stats_world):
     ]
     # the view's, the Statistics menu's (once for its four items), the grading menu's
     assert len(scope_queries) == 3, len(queries)
+
+
+def test_time_spent_is_the_sum_over_the_courses_activities(client, stats_world):
+    """u1 spent 5 + 10 + 15 minutes in three activities of course A and 7 in course B."""
+    keys = stats_world.activities_a
+    rows = ActivityProgress.objects.filter(user_id=stats_world.users["u1"])
+    for key, seconds in zip(keys[:3], (300, 600, 900), strict=True):
+        rows.filter(activity_key=key).update(time_spent=seconds)
+    rows.filter(course_key=stats_world.course_b.translation_key).update(time_spent=420)
+    client = client_for(client, stats_world, "superuser")
+    shown = client.get(LEARNERS, {"q": "u1@"}).context["object_list"]
+    minutes = {row.course_key: row.time_spent_minutes for row in shown}
+    assert minutes == {
+        stats_world.course_a.translation_key: 30,
+        stats_world.course_b.translation_key: 7,
+    }
+    never = client.get(LEARNERS, {"q": "u4@"}).context["object_list"]
+    assert [row.time_spent_minutes for row in never] == [""]  # never started
