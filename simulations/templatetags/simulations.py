@@ -1,22 +1,9 @@
 """Template helpers of the simulation pages."""
 
-from decimal import Decimal
-
 from django import template
 from django.utils.translation import get_language
 
-from core.text import persian_digits
-
 register = template.Library()
-
-
-@register.filter
-def score(value) -> str:
-    """A 0-1 score as a whole percentage in the page's digits (۸۵٪ in Persian)."""
-    if value is None:
-        return ""
-    whole = str(round(Decimal(value) * 100))
-    return f"{persian_digits(whole)}٪" if get_language() == "fa" else f"{whole}%"
 
 
 @register.filter

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from core.templatetags.savad import fraction_percent
 from core.text import persian_digits
 from demo.site import DEMO_ACCOUNTS
-from quizzes.templatetags.quizzes import percent
 from simulations.models import SimulationAttempt
 from tests.e2e.conftest import axe_violations
 
@@ -131,7 +131,7 @@ def test_learner_pays_the_practice_bill_in_persian_with_one_mistyped_payment_id(
 
     page.goto(f"{base}/fa/dashboard/")
     with translation.override("fa"):
-        shown = percent(attempt.score)
+        shown = fraction_percent(attempt.score)
     recent = page.locator("li", has_text="تمرین: پرداخت قبض برق").first
     assert shown in recent.inner_text()
     assert axe_violations(page) == []
