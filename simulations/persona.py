@@ -14,7 +14,7 @@ import re
 
 import jdatetime
 
-from core.text import persian_digits
+from core.text import page_digits
 
 from . import checks
 
@@ -112,16 +112,19 @@ def answer_value(persona: dict, name: str, language: str = "fa") -> str:
 
 
 def shown_value(persona: dict, name: str, language: str) -> str:
-    """A field as a screen shows it: Persian digits and a Jalali date in fa, amounts grouped."""
+    """A field as a screen shows it: figures in the page's digits (a Jalali date in fa),
+    amounts grouped; text (a username, a password) as it is typed."""
     value = answer_value(persona, name, language)
     kind = FIELDS.get(name, "text")
+    if kind == "text":
+        return value
     if kind == "date" and value:
         day = datetime.date.fromisoformat(value)
         if language == "fa":
             value = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
     elif kind == "amount" and value:
         value = f"{int(value):,}".replace(",", "٬" if language == "fa" else ",")
-    return persian_digits(value) if language == "fa" else value
+    return page_digits(value, language)
 
 
 def fill(text: str, persona: dict, language: str) -> str:

@@ -52,3 +52,9 @@ def test_screens_show_persian_digits_jalali_dates_and_grouped_amounts_in_persian
     assert persona["name"]["fa"] in shown and "{{" not in shown
     assert shown_value(persona, "bill_id", "fa") in shown
     assert expected("{{ persona.bill_id }}", persona, "fa") == persona["bill_id"]
+
+
+def test_a_password_is_shown_as_typed_even_in_persian():
+    persona = make_persona(seed=5, today=TODAY)
+    assert shown_value(persona, "password", "fa") == persona["password"]
+    assert shown_value(persona, "otp", "fa") != persona["otp"]  # a figure: Persian digits
