@@ -157,6 +157,7 @@ class CoursePage(SavadPage):
         "courses.LessonPage",
         "quizzes.QuizPage",
         "content.H5PActivityPage",
+        "simulations.SimulationPage",
     ]
 
     class Meta:
@@ -188,7 +189,12 @@ class ModulePage(SavadPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "content.H5PActivityPage"]
+    subpage_types = [
+        "courses.LessonPage",
+        "quizzes.QuizPage",
+        "content.H5PActivityPage",
+        "simulations.SimulationPage",
+    ]
 
     class Meta:
         verbose_name = _("module")

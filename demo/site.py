@@ -16,6 +16,7 @@ from demo.content import seed_h5p
 from demo.courses import seed_catalogues, seed_courses
 from demo.curriculum import load_curriculum
 from demo.quizzes import seed_quiz
+from demo.simulations import seed_simulations
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def seed(*, courses: bool = True, curriculum: bool = True) -> SeedReport:
         seed_courses(catalogues=catalogues, report=report)
         seed_quiz(report)
         seed_h5p(report)
+        seed_simulations(report)
         if curriculum:
             load_curriculum(catalogues=catalogues, report=report)
     return report

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("simulations/", include("simulations.urls")),
     path("search/", search, name="search"),
     path("manifest.webmanifest", webapp.manifest, name="webmanifest"),
     path("dashboard/", include("dashboard.urls")),

@@ -40,6 +40,7 @@ ACTIVITY_TYPES = {  # page model → ADL activity type
     "lessonpage": "lesson",
     "quizpage": "assessment",
     "h5pactivitypage": "interaction",
+    "simulationpage": "simulation",
 }
 INTERACTION_TYPES = {
     "multichoice": "choice",

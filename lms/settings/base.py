@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "courses",
     "quizzes",
     "content",
+    "simulations",
     "search",
     "certificates",
     "xapi",
