@@ -145,12 +145,8 @@ class CoursePage(SavadPage):
         ),
         *Page.settings_panels,
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("audience"),
-        index.FilterField("level"),
-    ]
+    search_fields = [*SavadPage.search_fields, index.FilterField("level")]
+    search_content_fields = ("summary", "outcomes", "audience")
     parent_page_types = ["courses.CatalogueIndexPage"]
     subpage_types = [
         "courses.ModulePage",
@@ -187,6 +183,7 @@ class ModulePage(SavadPage):
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_content_fields = ("intro",)
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "content.H5PActivityPage"]
 
@@ -317,7 +314,7 @@ class LessonPage(ActivityPage):
     base_form_class = LessonPageForm  # H5P blocks: only this course's packages or shared ones
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
     settings_panels = [*ActivityPage.completion_panels, *Page.settings_panels]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_content_fields = ("body",)
 
     class Meta:
         verbose_name = _("lesson")

@@ -20,10 +20,12 @@ from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from core.exceptions import SavadError
+from core.text import search_query
 from courses.models import CoursePage, Enrolment
 from courses.selectors import activity_models
 
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12  # a longer query is searched by its first twelve words
 # Joiners that belong inside Persian words (ZWNJ in «مهارت‌های»), kept in the query.
 _WORD_JOINERS = {"\u200c", "\u200d"}
 
@@ -52,9 +54,14 @@ def clean_query(raw: str) -> str:
         for char in raw
     ]
     words = " ".join("".join(kept).split())[:MAX_QUERY_LENGTH].strip()
-    if not words and raw.strip():
+    if raw.strip() and not search_terms(words):
         raise SavadError(_("Type at least one word (letters or digits) to search for."))
     return words
+
+
+def search_terms(words: str) -> str:
+    """What the index is searched for: ``words`` folded as the index was (``core.text``)."""
+    return " ".join(search_query(words).split()[:MAX_TERMS])
 
 
 def openable_pages_filter(user) -> Q:
@@ -98,6 +105,7 @@ def searchable_pages(*, locale: Locale, user) -> QuerySet:
 def search_pages(query: str, *, locale: Locale, user) -> QuerySet | list:
     """The pages of ``searchable_pages`` that match ``query``, best first. ``query`` must
     have been through ``clean_query``."""
-    if not query:
+    terms = search_terms(query)
+    if not terms:
         return Page.objects.none()
-    return searchable_pages(locale=locale, user=user).search(query)
+    return searchable_pages(locale=locale, user=user).search(terms, operator="and")

@@ -69,7 +69,11 @@ def search_backends_from_env() -> dict:
     """Wagtail's database search by default; Elasticsearch 8 when ``ELASTICSEARCH_URL`` is set."""
     url = env.str("ELASTICSEARCH_URL", default="")
     if not url:
-        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+        # "simple": no server-dependent stemming or stop words on PostgreSQL; folding and
+        # stemming happen in core.text on both databases alike (SQLite ignores the option).
+        return {
+            "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+        }
     if urlsplit(url).scheme not in {"http", "https"}:
         raise ImproperlyConfigured(
             "ELASTICSEARCH_URL must be an http(s) URL, for example http://elasticsearch:9200."
