@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from core.pages import SavadPage
+from core.text import search_document
 from progress.services import ActivityRef, record_visit
 
 from .blocks import LessonBodyBlock
@@ -332,6 +333,8 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
         index.SearchField("term"),
         index.AutocompleteField("term"),
         index.SearchField("definition"),
+        index.SearchField("search_text"),  # folded for the site search (core.text)
+        index.FilterField("locale"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -341,6 +344,9 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    def search_text(self) -> str:
+        return search_document(self.term, self.definition)
 
 
 class Enrolment(models.Model):

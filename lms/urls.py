@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import media, routing, wagtail_internals
 from core.views import healthz
-from search.views import search
+from search.views import search, suggest
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("learn/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("search/", search, name="search"),
+    path("search/suggest/", suggest, name="search_suggest"),
     path("dashboard/", include("dashboard.urls")),
     path("certificates/", include("certificates.urls")),
     path("learning-record/", include("xapi.urls")),

@@ -1,24 +1,72 @@
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from core.exceptions import SavadError
 
-from .selectors import clean_query, search_pages, strip_controls
+from .selectors import (
+    SearchFilters,
+    autocomplete_pages,
+    clean_query,
+    describe_results,
+    filter_options,
+    other_language,
+    search_glossary,
+    search_pages,
+    strip_controls,
+    type_label,
+)
 
 RESULTS_PER_PAGE = 10
+
+
+def _other_language_link(query: str) -> dict | None:
+    code = other_language(query, language=translation.get_language())
+    if code is None:
+        return None
+    with translation.override(code):
+        url = reverse("search")
+    names = {"fa": translation.gettext("Persian"), "en": translation.gettext("English")}
+    return {"code": code, "name": names[code], "url": f"{url}?{urlencode({'q': query})}"}
 
 
 @require_safe
 def search(request):
     raw = request.GET.get("q", "")
-    context = {"search_query": strip_controls(raw)}
+    locale = Locale.get_active()
+    options = filter_options(locale=locale)
+    filters = SearchFilters.from_params(request.GET, options)
+    context = {"search_query": strip_controls(raw), "options": options, "filters": filters}
     try:
         query = clean_query(raw)
     except SavadError as error:
         context["error"] = error.message
         return render(request, "search/search.html", context, status=error.status)
-    results = search_pages(query, locale=Locale.get_active(), user=request.user)
-    context["results"] = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    if query:
+        context["other_language"] = _other_language_link(query)
+        context["glossary"] = search_glossary(query, locale=locale) if not filters.active else []
+    results = search_pages(query, locale=locale, user=request.user, filters=filters)
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context["results"] = page
+    context["described"] = describe_results(page.object_list, query=query)
     return render(request, "search/search.html", context)
+
+
+@require_safe
+def suggest(request):
+    """Titles for the header search box: ``{"results": [{"title", "url", "type"}]}``."""
+    try:
+        query = clean_query(request.GET.get("q", ""))
+    except SavadError:
+        query = ""
+    pages = autocomplete_pages(query, locale=Locale.get_active(), user=request.user)
+    results = [
+        {"title": page.title, "url": page.get_url(request), "type": type_label(type(page))}
+        for page in pages
+    ]
+    return JsonResponse({"results": results})
