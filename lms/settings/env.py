@@ -82,9 +82,47 @@ def search_backends_from_env() -> dict:
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [url],
-            "INDEX": env.str("ELASTICSEARCH_INDEX", default="savad"),
+            "INDEX_PREFIX": env.str("ELASTICSEARCH_INDEX", default="savad") + "_",
             "TIMEOUT": 10,
-            "AUTO_UPDATE": True,
+            "INDEX_SETTINGS": elasticsearch_index_settings(),
+            # Saves and deletions reach the index from a Celery task (search/receivers.py),
+            # not inside the request; `manage.py update_index` rebuilds everything.
+            "AUTO_UPDATE": False,
+            "UPDATE_ON_CELERY": True,
+        }
+    }
+
+
+# Persian as core.text folds it for the database backends: ZWNJ joins a compound's parts,
+# Persian and Arabic-Indic digits are read as 0-9, Arabic letter forms, hamza on alef, teh
+# marbuta, tatweel and diacritics are folded; English words lose their plural ending. The
+# indexed ``search_text`` is already folded by core.text; the default analyser folds the raw
+# title too. Autocomplete keeps Wagtail's analysers: its query is searched with "standard", so
+# it matches the folded ``search_title`` field (folded by core.text on both sides).
+_ZWNJ_CHAR_FILTER = {"type": "mapping", "mappings": ["\\u200C=>", "\\u200D=>", "\\u00AD=>"]}
+_FOLD_FILTERS = ["lowercase", "decimal_digit", "arabic_normalization", "persian_normalization"]
+
+
+def elasticsearch_index_settings() -> dict:
+    """The analysis settings merged into Wagtail's Elasticsearch index settings."""
+    return {
+        "settings": {
+            "analysis": {
+                "char_filter": {"savad_zwnj": _ZWNJ_CHAR_FILTER},
+                "filter": {
+                    "savad_english_stemmer": {"type": "stemmer", "language": "minimal_english"},
+                },
+                "analyzer": {
+                    # The index's default: every text field without an analyser of its own,
+                    # indexed and searched alike.
+                    "default": {
+                        "type": "custom",
+                        "char_filter": ["savad_zwnj"],
+                        "tokenizer": "standard",
+                        "filter": [*_FOLD_FILTERS, "savad_english_stemmer"],
+                    },
+                },
+            }
         }
     }
 
