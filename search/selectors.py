@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.search.backends import get_search_backend
@@ -273,3 +274,32 @@ def other_language(query: str, *, language: str) -> str | None:
     if language == "en" and persian == len(letters):
         return "fa"
     return None
+
+
+def promotions_for(query: str, *, locale: Locale, user) -> list[SearchPromotion]:
+    """The promotions administrators set for ``query`` (however either is spelled): external
+    links, and pages of ``locale`` that ``user`` may open. Two queries."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    promoted = [
+        promotion
+        for promotion in SearchPromotion.objects.select_related("query", "page").order_by(
+            "sort_order", "pk"
+        )
+        if search_terms(promotion.query.query_string) == terms
+    ]
+    page_ids = [promotion.page_id for promotion in promoted if promotion.page_id]
+    openable = set(
+        searchable_pages(locale=locale, user=user)
+        .filter(pk__in=page_ids)
+        .values_list("pk", flat=True)
+        if page_ids
+        else []
+    )
+    return [
+        promotion
+        for promotion in promoted
+        if (promotion.page_id in openable)
+        or (not promotion.page_id and promotion.external_link_url)
+    ]

@@ -2,8 +2,13 @@
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import Query
 from wagtail.search.backends import get_search_backend
 from wagtail.search.index import class_is_indexed, get_indexed_instance
+
+from .models import QueryDailyMisses
 
 
 def celery_backend_names() -> list[str]:
@@ -30,3 +35,15 @@ def index_refresh(*, app_label: str, model_name: str, pk: str) -> bool:
         else:
             backend.delete(model(pk=pk))
     return indexed is not None
+
+
+def search_record(*, terms: str, found: bool) -> Query:
+    """Count one search for ``terms`` (folded, see ``selectors.search_terms``) in Wagtail's
+    query report, and as a search without a result when nothing was ``found``."""
+    query = Query.get(terms)
+    query.add_hit()
+    if not found:
+        today = timezone.localdate()
+        row, _created = QueryDailyMisses.objects.get_or_create(query=query, date=today)
+        QueryDailyMisses.objects.filter(pk=row.pk).update(misses=F("misses") + 1)
+    return query

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
+from core import jobs
 from core.exceptions import SavadError
 
 from .selectors import (
@@ -16,11 +17,14 @@ from .selectors import (
     describe_results,
     filter_options,
     other_language,
+    promotions_for,
     search_glossary,
     search_pages,
+    search_terms,
     strip_controls,
     type_label,
 )
+from .tasks import record_search
 
 RESULTS_PER_PAGE = 10
 
@@ -54,6 +58,12 @@ def search(request):
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context["results"] = page
     context["described"] = describe_results(page.object_list, query=query)
+    first_page = request.GET.get("page", "1") in {"", "1"}
+    if query and first_page and not filters.active:
+        promotions = promotions_for(query, locale=locale, user=request.user)
+        context["promotions"] = promotions
+        found = bool(page.paginator.count or context["glossary"] or promotions)
+        jobs.enqueue_on_commit(record_search, search_terms(query), found, robust=True)
     return render(request, "search/search.html", context)
 
 
