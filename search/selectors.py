@@ -261,6 +261,25 @@ def autocomplete_pages(text: str, *, locale: Locale, user) -> list[Page]:
     return list(pages.autocomplete(words, operator="and")[:AUTOCOMPLETE_LIMIT])
 
 
+# The standard Persian keyboard over a US one: what a key types in each layout. A query typed
+# with the wrong layout selected («hdk» for «این») is offered back as "did you mean".
+_LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,"
+_PERSIAN_KEYS = "ضصثقفغعهخحجچشسیبلاتنمکگظطزرذدپو"
+_TO_PERSIAN_KEYS = str.maketrans(_LATIN_KEYS + _LATIN_KEYS.upper(), _PERSIAN_KEYS * 2)
+_TO_LATIN_KEYS = str.maketrans(_PERSIAN_KEYS, _LATIN_KEYS)
+
+
+def other_keyboard(query: str, *, language: str) -> str | None:
+    """``query`` as the same keys type it in ``language``'s keyboard layout, when it was
+    typed in the other one (a Latin query on the Persian site, or the reverse), else None."""
+    code = other_language(query, language=language)
+    if code is None:
+        return None
+    table = _TO_PERSIAN_KEYS if language == "fa" else _TO_LATIN_KEYS
+    swapped = query.translate(table)
+    return swapped if swapped != query else None
+
+
 def other_language(query: str, *, language: str) -> str | None:
     """The other site language when ``query`` is written only in its script, else None."""
     letters = [char for char in query if char.isalpha()]

@@ -11,11 +11,13 @@ from core import jobs
 from core.exceptions import SavadError
 
 from .selectors import (
+    MAX_QUERY_LENGTH,
     SearchFilters,
     autocomplete_pages,
     clean_query,
     describe_results,
     filter_options,
+    other_keyboard,
     other_language,
     promotions_for,
     search_glossary,
@@ -39,6 +41,20 @@ def _other_language_link(query: str) -> dict | None:
     return {"code": code, "name": names[code], "url": f"{url}?{urlencode({'q': query})}"}
 
 
+def _did_you_mean(typed: str, *, locale, user) -> dict | None:
+    """What was typed, retyped in this language's keyboard layout, if that finds something."""
+    swapped = other_keyboard(typed, language=translation.get_language())
+    if swapped is None:
+        return None
+    try:
+        query = clean_query(swapped)
+    except SavadError:
+        return None
+    if not query or not search_pages(query, locale=locale, user=user).count():
+        return None
+    return {"query": query, "url": f"{reverse('search')}?{urlencode({'q': query})}"}
+
+
 @require_safe
 def search(request):
     raw = request.GET.get("q", "")
@@ -57,6 +73,9 @@ def search(request):
     results = search_pages(query, locale=locale, user=request.user, filters=filters)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context["results"] = page
+    if query and not page.paginator.count:
+        typed = context["search_query"][:MAX_QUERY_LENGTH]
+        context["did_you_mean"] = _did_you_mean(typed, locale=locale, user=request.user)
     context["described"] = describe_results(page.object_list, query=query)
     first_page = request.GET.get("page", "1") in {"", "1"}
     if query and first_page and not filters.active:

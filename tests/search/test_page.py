@@ -151,3 +151,14 @@ def test_the_header_form_works_without_script(client, corpus):
     html = client.get("/fa/").content.decode()
     assert 'role="search"' in html and 'action="/fa/search/"' in html
     assert 'data-suggest-url="/fa/search/suggest/"' in html
+
+
+def test_a_query_typed_with_the_other_keyboard_layout_is_offered_back(client, corpus):
+    """«',ad» is what the keys of «گوشی» type with an English layout selected."""
+    response = client.get("/fa/search/", {"q": "',ad"})
+    assert response.status_code == 200
+    assert response.context["did_you_mean"]["query"] == "گوشی"
+    assert "/fa/search/?q=%DA%AF%D9%88%D8%B4%DB%8C" in response.content.decode()
+    # a query that finds something, or whose retyping finds nothing, is left alone
+    assert client.get("/fa/search/", {"q": "zzzz"}).context.get("did_you_mean") is None
+    assert client.get("/fa/search/", {"q": "گوشی"}).context.get("did_you_mean") is None
