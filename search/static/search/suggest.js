@@ -4,7 +4,7 @@
   var form = document.querySelector("form[data-suggest-url]");
   if (!form || !window.fetch) return;
   var input = form.querySelector("input[name=q]");
-  var list = form.querySelector("[role=listbox]");
+  var list = form.querySelector(".search-suggestions");
   var url = form.getAttribute("data-suggest-url");
   var timer = null;
   var latest = 0;
@@ -12,15 +12,12 @@
   function clear() {
     list.textContent = "";
     list.hidden = true;
-    input.setAttribute("aria-expanded", "false");
   }
 
   function show(results) {
     list.textContent = "";
-    results.forEach(function (result, index) {
+    results.forEach(function (result) {
       var item = document.createElement("li");
-      item.setAttribute("role", "option");
-      item.id = "suggest-" + index;
       var link = document.createElement("a");
       link.href = result.url;
       link.textContent = result.title;
@@ -32,7 +29,6 @@
       list.appendChild(item);
     });
     list.hidden = results.length === 0;
-    input.setAttribute("aria-expanded", results.length ? "true" : "false");
   }
 
   input.addEventListener("input", function () {
