@@ -69,10 +69,11 @@ def search_backends_from_env() -> dict:
     """Wagtail's database search by default; Elasticsearch 8 when ``ELASTICSEARCH_URL`` is set."""
     url = env.str("ELASTICSEARCH_URL", default="")
     if not url:
+        # Wagtail's database backend (search/backends.py: PostgreSQL matches as a semi-join).
         # "simple": no server-dependent stemming or stop words on PostgreSQL; folding and
         # stemming happen in core.text on both databases alike (SQLite ignores the option).
         return {
-            "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+            "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}
         }
     if urlsplit(url).scheme not in {"http", "https"}:
         raise ImproperlyConfigured(

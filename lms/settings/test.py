@@ -27,5 +27,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # The suite searches the database whatever the environment says; the Elasticsearch module
 # (tests/search/test_elasticsearch_cluster.py) builds its own backend from ELASTICSEARCH_URL.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+    "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}
 }
