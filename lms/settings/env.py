@@ -72,9 +72,7 @@ def search_backends_from_env() -> dict:
         # Wagtail's database backend (search/backends.py: PostgreSQL matches as a semi-join).
         # "simple": no server-dependent stemming or stop words on PostgreSQL; folding and
         # stemming happen in core.text on both databases alike (SQLite ignores the option).
-        return {
-            "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}
-        }
+        return {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}}
     if urlsplit(url).scheme not in {"http", "https"}:
         raise ImproperlyConfigured(
             "ELASTICSEARCH_URL must be an http(s) URL, for example http://elasticsearch:9200."

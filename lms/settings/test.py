@@ -26,6 +26,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
 # The suite searches the database whatever the environment says; the Elasticsearch module
 # (tests/search/test_elasticsearch_cluster.py) builds its own backend from ELASTICSEARCH_URL.
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}
-}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}}
