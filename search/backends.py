@@ -7,24 +7,13 @@ picks a nested loop that rescans the pages for every matching entry: 20 s for tw
 words over 10,000 lessons (``bench/search.py``). Here the matching entries are one subquery
 (``pk IN (SELECT object_id::int …)``, on the GIN index of ``title || body``) and each result's
 rank a correlated lookup by the entry's unique key, as Wagtail's SQLite backend already does;
-the ranking itself (weights, title norms) is Wagtail's. A slice of results (a page) also
-carries the number of all results (``search_total``, a window count), so a paginator needs
-no second query (``search.views.SearchPaginator``). SQLite and other vendors are Wagtail's
-backends unchanged.
+the ranking itself (weights, title norms) is Wagtail's. SQLite and other vendors are
+Wagtail's backends unchanged.
 
 ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", …}}``.
 """
 
-from django.db.models import (
-    CharField,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Window,
-)
+from django.db.models import CharField, F, FloatField, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as database_backend
 from wagtail.search.backends.database.postgres.postgres import (
@@ -68,8 +57,6 @@ class _SemiJoinMixin:
             .values("_rank")[:1]
         )
         queryset = self.queryset.filter(pk__in=matched)
-        if stop is not None:  # a page of results: it carries the total (no second match)
-            queryset = queryset.annotate(search_total=Window(Count("pk")))
         rank_expression = Subquery(ranked, output_field=FloatField())
         return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
 

@@ -31,25 +31,6 @@ from .tasks import record_search
 RESULTS_PER_PAGE = 10
 
 
-class SearchPaginator(Paginator):
-    """Takes the number of results from the page it fetches when the backend gives it
-    (``search_total``, see search/backends.py): one query instead of a count and a page."""
-
-    def get_page(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1
-        if 1 <= number <= 1000:  # past that (a made-up URL): count first, then the last page
-            start = (number - 1) * self.per_page
-            items = list(self.object_list[start : start + self.per_page])
-            total = getattr(items[0], "search_total", None) if items else None
-            if total is not None:
-                self.__dict__["count"] = total  # Paginator.count is a cached_property
-                return self._get_page(items, number, self)
-        return super().get_page(number)
-
-
 def _other_language_link(query: str) -> dict | None:
     code = other_language(query, language=translation.get_language())
     if code is None:
@@ -90,7 +71,7 @@ def search(request):
         context["other_language"] = _other_language_link(query)
         context["glossary"] = search_glossary(query, locale=locale) if not filters.active else []
     results = search_pages(query, locale=locale, user=request.user, filters=filters)
-    page = SearchPaginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context["results"] = page
     if query and not page.paginator.count:
         typed = context["search_query"][:MAX_QUERY_LENGTH]
