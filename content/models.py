@@ -285,6 +285,7 @@ class H5PActivityPage(ActivityPage):
     settings_panels = [*ActivityPage.scored_completion_panels, *Page.settings_panels]
     base_form_class = H5PPageForm
     template = "content/h5p_activity_page.html"
+    search_content_fields = ("intro",)
 
     class Meta:
         verbose_name = _("interactive exercise (H5P)")

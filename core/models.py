@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.search import index
 
 from .hooks import extend_home_page_context
 from .pages import SavadPage
@@ -19,7 +18,7 @@ class HomePage(SavadPage):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_content_fields = ("intro", "body")
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 

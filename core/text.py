@@ -177,3 +177,119 @@ def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+# --- Search ---------------------------------------------------------------------------------
+#
+# Search folds more than answer grading does: ``normalise`` first, then letter case, alef with
+# madda (آ -> ا: people often type آب as اب, and Elasticsearch's arabic_normalization folds it
+# too; an answer key keeps it), and the ways Persian writes a compound: with a zero-width
+# non-joiner, a space or nothing (حساب‌ها, حساب ها, حسابها). Both the indexed text
+# (``search_document``) and the query (``search_query``) go through the same words, so any
+# spelling of a query finds what its canonical spelling finds:
+#
+# - a word written with ZWNJ is searched joined (حسابها) and indexed joined and in its parts
+#   (حسابها حساب ها), so the parts alone still find it;
+# - a Persian suffix or prefix written as a word of its own (حساب ها, می روم) is joined to its
+#   neighbour, in the text and in the query;
+# - a Persian word ending in a plural suffix (ها, های, هایی) is also indexed without it, so
+#   حساب finds حسابها however the text spells it;
+# - Latin-script words get a light plural stemmer (payments -> payment, policies -> policy),
+#   the same on SQLite and PostgreSQL (whose own text search configuration is then "simple").
+
+ZWNJ = "\u200c"
+_SEARCH_TABLE = str.maketrans(
+    {**_REPLACE, ZWNJ: ZWNJ, "\u0622": "\u0627", **{chr(c): None for c in _REMOVE}}
+)
+# A word: letters and digits, possibly joined by ZWNJ (underscore separates words).
+_SEARCH_WORD = re.compile(r"[^\W_]+(?:\u200c+[^\W_]+)*")
+# Persian affixes that may be written apart from their word.
+PERSIAN_SUFFIXES = frozenset(
+    {"ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "ای", "ایی"}
+    | {"تر", "ترین", "ی"}
+)
+PERSIAN_PREFIXES = frozenset({"می", "نمی"})
+_PLURAL_SUFFIXES = ("هایی", "های", "ها")
+_MIN_PERSIAN_STEM = 3
+
+
+def _is_arabic_script(word: str) -> bool:
+    return "\u0600" <= word[0] <= "\u06ff" or "\u0750" <= word[0] <= "\u077f"
+
+
+def english_stem(word: str) -> str:
+    """A light plural stemmer for Latin-script words (``payments`` -> ``payment``)."""
+    if len(word) < 4 or word[-1] != "s" or not word.isascii() or word[-2] in "isu":
+        return word
+    if word.endswith("ies") and word[-4] not in "ae":
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if word.endswith(("aes", "ees", "oes", "ies")):
+        return word
+    return word[:-1]
+
+
+def _search_groups(text: str) -> list[list[str]]:
+    """The words of ``text`` after search folding, each as the list of its parts."""
+    folded = unicodedata.normalize("NFKC", text).translate(_SEARCH_TABLE).casefold()
+    groups: list[list[str]] = []
+    joining_next = False
+    for match in _SEARCH_WORD.finditer(folded):
+        parts = [part for part in match.group().split(ZWNJ) if part]
+        persian = _is_arabic_script(parts[0])
+        if groups and persian and (joining_next or parts[0] in PERSIAN_SUFFIXES):
+            previous = groups[-1]
+            if _is_arabic_script(previous[-1]):
+                previous.extend(parts)
+                joining_next = False
+                continue
+        groups.append(parts)
+        joining_next = persian and len(parts) == 1 and parts[0] in PERSIAN_PREFIXES
+    return groups
+
+
+def _persian_stems(word: str) -> list[str]:
+    """``word`` without a plural suffix, if it has one and enough is left (حسابها -> حساب)."""
+    for suffix in _PLURAL_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_PERSIAN_STEM:
+            return [word[: -len(suffix)]]
+    return []
+
+
+def _term(word: str) -> str:
+    return word if _is_arabic_script(word) else english_stem(word)
+
+
+def search_query(text: str) -> str:
+    """The terms to search for in ``text``, space-separated (every part of a word joined)."""
+    return " ".join(_term("".join(parts)) for parts in _search_groups(text))
+
+
+def search_document(*texts: str) -> str:
+    """The text to index for ``texts``: what ``search_query`` makes of any spelling of them."""
+    terms: list[str] = []
+    for text in texts:
+        for parts in _search_groups(text or ""):
+            joined = "".join(parts)
+            terms.append(_term(joined))
+            if len(parts) > 1:
+                terms.extend(_term(part) for part in parts)
+            elif _is_arabic_script(joined):
+                terms.extend(_persian_stems(joined))
+    return " ".join(terms)
+
+
+def search_words(text: str) -> str:
+    """Folded words of ``text`` for autocomplete: joined and in parts, never stemmed."""
+    words: list[str] = []
+    for parts in _search_groups(text):
+        words.append("".join(parts))
+        if len(parts) > 1:
+            words.extend(parts)
+    return " ".join(words)
+
+
+def search_prefix(text: str) -> str:
+    """The words of an autocomplete query (the last one is completed): joined, not stemmed."""
+    return " ".join("".join(parts) for parts in _search_groups(text))

@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from core.pages import SavadPage
+from core.text import search_document
 from progress.services import ActivityRef, record_visit
 
 from .blocks import LessonBodyBlock
@@ -145,12 +146,8 @@ class CoursePage(SavadPage):
         ),
         *Page.settings_panels,
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("audience"),
-        index.FilterField("level"),
-    ]
+    search_fields = [*SavadPage.search_fields, index.FilterField("level")]
+    search_content_fields = ("summary", "outcomes", "audience")
     parent_page_types = ["courses.CatalogueIndexPage"]
     subpage_types = [
         "courses.ModulePage",
@@ -188,6 +185,7 @@ class ModulePage(SavadPage):
     intro = models.TextField(_("introduction"), max_length=600, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_content_fields = ("intro",)
     parent_page_types = ["courses.CoursePage"]
     subpage_types = [
         "courses.LessonPage",
@@ -323,7 +321,7 @@ class LessonPage(ActivityPage):
     base_form_class = LessonPageForm  # H5P blocks: only this course's packages or shared ones
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
     settings_panels = [*ActivityPage.completion_panels, *Page.settings_panels]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_content_fields = ("body",)
 
     class Meta:
         verbose_name = _("lesson")
@@ -341,6 +339,8 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
         index.SearchField("term"),
         index.AutocompleteField("term"),
         index.SearchField("definition"),
+        index.SearchField("search_text"),  # folded for the site search (core.text)
+        index.FilterField("locale"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -350,6 +350,9 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    def search_text(self) -> str:
+        return search_document(self.term, self.definition)
 
 
 class Enrolment(models.Model):

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import media, routing, wagtail_internals, webapp
 from core.views import healthz
-from search.views import search
+from search.views import search, suggest
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("simulations/", include("simulations.urls")),
     path("search/", search, name="search"),
     path("manifest.webmanifest", webapp.manifest, name="webmanifest"),
+    path("search/suggest/", suggest, name="search_suggest"),
     path("dashboard/", include("dashboard.urls")),
     path("certificates/", include("certificates.urls")),
     path("learning-record/", include("xapi.urls")),

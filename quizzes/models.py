@@ -273,6 +273,7 @@ class QuizPage(ActivityPage):
         *Page.settings_panels,
     ]
     template = "quizzes/quiz_page.html"
+    search_content_fields = ("intro",)  # never the questions or their answers
     base_form_class = QuizPageForm
 
     class Meta:

@@ -162,3 +162,29 @@ def test_stats_benchmark_times_every_report_and_export_beside_a_scan(bench_env):
     assert summary["exports"]["learners_xlsx"]["rows"] == 30
     assert summary["exports"]["funnel_csv"]["rows"] == 3  # the first course's activities
     assert summary["progress_rows"] > 0 and summary["attempts"] > 0
+
+
+def test_search_benchmark_times_search_page_and_autocomplete_beside_a_raw_query(bench_env):
+    result = subprocess.run(
+        [sys.executable, "bench/search.py", "--lessons", "40", "--courses", "2"]
+        + ["--queries", "10", "--warmup", "2"],
+        cwd=ROOT,
+        env=bench_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # a search that fails exits non-zero
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["lessons"] == 40 and summary["queries"] == 10
+    for name in ("search", "page", "autocomplete"):
+        row = summary[name]
+        assert 0 < row["p50_ms"] <= row["p95_ms"], (name, row)
+    assert summary["queries_with_results"] > 0  # the queries come from the lessons' words
+    if summary["database"] == "postgresql":
+        assert 0 < summary["raw"]["p50_ms"] <= summary["raw"]["p95_ms"]
+        assert summary["ratio"] > 0
+    else:
+        assert summary["database"] == "sqlite"
+        assert summary["raw"] is None and summary["ratio"] is None

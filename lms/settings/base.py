@@ -38,6 +38,7 @@ WAGTAIL_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
+    "wagtail.contrib.search_promotions",
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",

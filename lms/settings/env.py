@@ -69,7 +69,10 @@ def search_backends_from_env() -> dict:
     """Wagtail's database search by default; Elasticsearch 8 when ``ELASTICSEARCH_URL`` is set."""
     url = env.str("ELASTICSEARCH_URL", default="")
     if not url:
-        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+        # Wagtail's database backend (search/backends.py: PostgreSQL matches as a semi-join).
+        # "simple": no server-dependent stemming or stop words on PostgreSQL; folding and
+        # stemming happen in core.text on both databases alike (SQLite ignores the option).
+        return {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}}
     if urlsplit(url).scheme not in {"http", "https"}:
         raise ImproperlyConfigured(
             "ELASTICSEARCH_URL must be an http(s) URL, for example http://elasticsearch:9200."
@@ -78,9 +81,47 @@ def search_backends_from_env() -> dict:
         "default": {
             "BACKEND": "wagtail.search.backends.elasticsearch8",
             "URLS": [url],
-            "INDEX": env.str("ELASTICSEARCH_INDEX", default="savad"),
+            "INDEX_PREFIX": env.str("ELASTICSEARCH_INDEX", default="savad") + "_",
             "TIMEOUT": 10,
-            "AUTO_UPDATE": True,
+            "INDEX_SETTINGS": elasticsearch_index_settings(),
+            # Saves and deletions reach the index from a Celery task (search/receivers.py),
+            # not inside the request; `manage.py update_index` rebuilds everything.
+            "AUTO_UPDATE": False,
+            "UPDATE_ON_CELERY": True,
+        }
+    }
+
+
+# Persian as core.text folds it for the database backends: ZWNJ joins a compound's parts,
+# Persian and Arabic-Indic digits are read as 0-9, Arabic letter forms, hamza on alef, teh
+# marbuta, tatweel and diacritics are folded; English words lose their plural ending. The
+# indexed ``search_text`` is already folded by core.text; the default analyser folds the raw
+# title too. Autocomplete keeps Wagtail's analysers: its query is searched with "standard", so
+# it matches the folded ``search_title`` field (folded by core.text on both sides).
+_ZWNJ_CHAR_FILTER = {"type": "mapping", "mappings": ["\\u200C=>", "\\u200D=>", "\\u00AD=>"]}
+_FOLD_FILTERS = ["lowercase", "decimal_digit", "arabic_normalization", "persian_normalization"]
+
+
+def elasticsearch_index_settings() -> dict:
+    """The analysis settings merged into Wagtail's Elasticsearch index settings."""
+    return {
+        "settings": {
+            "analysis": {
+                "char_filter": {"savad_zwnj": _ZWNJ_CHAR_FILTER},
+                "filter": {
+                    "savad_english_stemmer": {"type": "stemmer", "language": "minimal_english"},
+                },
+                "analyzer": {
+                    # The index's default: every text field without an analyser of its own,
+                    # indexed and searched alike.
+                    "default": {
+                        "type": "custom",
+                        "char_filter": ["savad_zwnj"],
+                        "tokenizer": "standard",
+                        "filter": [*_FOLD_FILTERS, "savad_english_stemmer"],
+                    },
+                },
+            }
         }
     }
 

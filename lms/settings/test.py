@@ -24,3 +24,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # Tests need no durability: a commit does not wait for the disk (about a third faster for
     # the tests that commit); what they read and write is otherwise PostgreSQL's behaviour.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+# The suite searches the database whatever the environment says; the Elasticsearch module
+# (tests/search/test_elasticsearch_cluster.py) builds its own backend from ELASTICSEARCH_URL.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "simple"}}

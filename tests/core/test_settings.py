@@ -36,7 +36,7 @@ def test_embedded_defaults():
     assert s["db"]["NAME"].endswith("db.sqlite3")
     assert s["eager"] is True and s["broker"] == ""
     assert s["results"] == "django-db"
-    assert s["search"]["BACKEND"] == "wagtail.search.backends.database"
+    assert s["search"]["BACKEND"] == "search.backends"  # Wagtail's database backend, adapted
     assert s["cache"]["BACKEND"].endswith("LocMemCache")
     assert s["email"] == "django.core.mail.backends.console.EmailBackend"
     assert s["media"] == "django.core.files.storage.FileSystemStorage"

@@ -5,11 +5,16 @@ import pytest
 from core.text import (
     answer_key,
     answers_match,
+    english_stem,
     format_number,
     latin_digits,
     normalise,
     parse_number,
     persian_digits,
+    search_document,
+    search_prefix,
+    search_query,
+    search_words,
 )
 
 
@@ -233,3 +238,45 @@ def test_persian_digits_writes_latin_digits_in_persian_and_keeps_the_rest():
 def test_digit_conversions_are_inverse_for_every_digit():
     for value in range(100):
         assert latin_digits(persian_digits(str(value))) == str(value)
+
+
+# --- search folding ---
+
+
+@pytest.mark.parametrize(
+    ("spellings", "terms"),
+    [
+        (["گوشی", "گوشي", "گوشى", "گوشـی", "گُوشی"], "گوشی"),
+        (["حساب‌ها", "حسابها", "حساب ها", "حساب‌ ها"], "حسابها"),
+        (["می‌روم", "می روم", "میروم"], "میروم"),
+        (["۱۲۳", "١٢٣", "123"], "123"),
+        (["آب", "أب", "اب"], "اب"),
+        (["Payments", "payment", "PAYMENTS"], "payment"),
+        (["policies", "policy"], "policy"),
+        (["boxes", "box"], "box"),
+    ],
+)
+def test_search_query_folds_every_spelling_to_the_same_terms(spellings, terms):
+    assert {search_query(spelling) for spelling in spellings} == {terms}
+
+
+def test_search_document_holds_the_joined_word_its_parts_and_its_stem():
+    assert search_document("حساب‌ها").split() == ["حسابها", "حساب", "ها"]
+    assert search_document("حسابها").split() == ["حسابها", "حساب"]
+    assert search_document("تنها").split() == ["تنها"]  # too short a stem to take off «ها»
+    assert search_document("مرحله‌ای").split() == ["مرحلهای", "مرحله", "ای"]
+
+
+def test_an_affix_joins_only_a_persian_word():
+    assert search_query("iPhone ها") == "iphone ها"
+    assert search_query("ها") == "ها"
+
+
+def test_search_words_keep_words_whole_for_autocomplete():
+    assert search_words("Payments حساب‌ها") == "payments حسابها حساب ها"
+    assert search_prefix("حساب ه") == "حساب ه"
+
+
+@pytest.mark.parametrize("word", ["bus", "gas", "this", "is", "status"])
+def test_the_english_stemmer_leaves_non_plurals_alone(word):
+    assert english_stem(word) == word
