@@ -250,10 +250,15 @@ def main(argv=None) -> int:
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
             teardown_test_environment()
     summary = {**figures, "database": vendor, **sizes, **seeded}
+    shape = (
+        "an existing database"
+        if args.existing
+        else f"{args.learners} learners, {args.courses} courses × {args.activities} activities"
+    )
     print(
-        f"Savad statistics: {vendor}, {args.learners} learners, {args.courses} courses × "
-        f"{args.activities} activities, {sizes['progress_rows']} progress rows, "
-        f"{sizes['attempts']} attempts (seeded in {seeded['seed_s']} s)"
+        f"Savad statistics: {vendor}, {shape}, {sizes['enrolments']} enrolments, "
+        f"{sizes['progress_rows']} progress rows, {sizes['attempts']} attempts "
+        f"(seeded in {seeded['seed_s']} s)"
     )
     print(f"  index-only scan of the progress table (count(*)): {figures['scan_ms']} ms")
     for name, row in figures["reports"].items():
