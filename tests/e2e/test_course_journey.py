@@ -53,6 +53,7 @@ def test_learner_enrols_learns_and_resumes_in_persian(page, live_server, demo_si
 
     # Switching language keeps the enrolment and the tick.
     page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"/en/"))
     assert page.get_by_role("heading", level=1).inner_text() == "A safe payment page"
     assert "status-completed" in page.locator(".syllabus-entry").first.get_attribute("class")
     assert page.locator("html").get_attribute("dir") == "ltr"

@@ -55,6 +55,7 @@ def test_learner_practises_with_an_exercise_in_the_lessons_language(
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"/en/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Two-step verification"
     frame = page.frame_locator("iframe[data-h5p-frame]")
     assert frame.locator("html").get_attribute("lang") == "en"
