@@ -369,7 +369,8 @@ def home_context(*, request) -> dict:
         "home_courses": courses,
         "start_here": (beginner or unfinished or [None])[0],
         "areas": cached_content("competence-areas", competence_areas),
-        "has_started": bool(summaries) or bool(user.is_authenticated and enrolments_of(user=user)),
+        "has_started": bool(summaries)
+        or (user.is_authenticated and Enrolment.objects.filter(user=user).exists()),
         "continue_activity": continue_target(user=user) if summaries else None,
     }
 

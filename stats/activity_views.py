@@ -113,6 +113,11 @@ class ActivityReportView(StatisticsReportView):
     def course_title(self) -> str:
         return self.titles.get(self.course_key, "")
 
+    @cached_property
+    def analysis(self):
+        """The report's figures (``snapshot``: the subclass's ``stats.reports`` call)."""
+        return self.snapshot.result
+
     def summary(self) -> list[tuple[str, object]]:
         raise NotImplementedError
 
@@ -147,10 +152,6 @@ class QuizReportView(ActivityReportView):
     @cached_property
     def snapshot(self):
         return reports.quiz(quiz_key=self.page.translation_key, course_key=self.course_key)
-
-    @cached_property
-    def analysis(self):
-        return self.snapshot.result
 
     def summary(self):
         analysis = self.analysis
@@ -206,10 +207,6 @@ class ExerciseReportView(ActivityReportView):
     @cached_property
     def snapshot(self):
         return reports.exercise(activity_key=self.page.translation_key, course_key=self.course_key)
-
-    @cached_property
-    def analysis(self):
-        return self.snapshot.result
 
     def summary(self):
         analysis = self.analysis

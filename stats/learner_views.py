@@ -14,13 +14,13 @@ from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from core.templatetags.savad import jdate
+from core.templatetags.savad import digits, jdate
 from progress.models import ScoreSource, Status
 
 from . import selectors
 from .learner_detail import learner_detail
 from .selectors import LearnerStatus
-from .views import activity_report_url, in_page_digits, percent
+from .views import activity_report_url, percent
 
 
 def duration_text(seconds: int) -> str:
@@ -65,25 +65,25 @@ class LearnerDetailView(WagtailAdminTemplateMixin, TemplateView):
         course_statuses = dict(LearnerStatus.CHOICES)
         sources = dict(ScoreSource.choices)
         for course in self.detail.courses:
-            course.progress_text = in_page_digits(f"{course.percent_complete}%")
+            course.progress_text = digits(f"{course.percent_complete}%")
             course.status_text = str(course_statuses[course.status])
             course.funnel_url = reverse("stats:funnel", args=[course.course_key])
             for line in course.activities:
                 line.kind = str(line.model._meta.verbose_name)
                 line.report_url = activity_report_url(line.model, line.activity_key)
                 line.status_text = str(statuses.get(line.status, line.status))
-                line.score_text = in_page_digits(percent(line.score))
-                line.attempts_text = in_page_digits(line.attempts)
+                line.score_text = digits(percent(line.score))
+                line.attempts_text = digits(line.attempts)
                 line.source_text = str(sources.get(line.score_source, ""))
-                line.time_text = in_page_digits(duration_text(line.time_spent))
+                line.time_text = digits(duration_text(line.time_spent))
                 line.reviews = [
                     {
-                        "number": in_page_digits(attempt.number),
+                        "number": digits(attempt.number),
                         "url": reverse("stats:attempt", args=[attempt.pk]),
                         "label": gettext("Review attempt %(number)s (%(score)s)")
                         % {
-                            "number": in_page_digits(attempt.number),
-                            "score": in_page_digits(percent(attempt.score)) or "–",
+                            "number": digits(attempt.number),
+                            "score": digits(percent(attempt.score)) or "–",
                         },
                     }
                     for attempt in line.quiz_attempts

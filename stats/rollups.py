@@ -122,24 +122,24 @@ def scope_digest(report_name: str, arguments: dict) -> str:
 
 def snapshot(report_name: str, **arguments) -> Snapshot:
     """The result of ``report_name`` for ``arguments`` (plus the active language): exact for
-    a small scope, else the rollup (see the module docstring). Two queries when read from
-    the rollup."""
+    a small scope, else the rollup (see the module docstring). One query when read from a
+    fresh rollup; a stale one is read again after the refresh it kicks."""
     arguments = {**_jsonable(arguments), "language": get_language()}
     digest = scope_digest(report_name, arguments)
-    row = Rollup.objects.filter(report=report_name, scope=digest).defer("payload").first()
+    row = Rollup.objects.filter(report=report_name, scope=digest).first()
     if row is None or row.size <= exact_limit():
         return _compute_and_store(report_name, digest, arguments, stored=row is not None)
     now = timezone.now()
+    if now - row.read_at > READ_MARK:
+        Rollup.objects.filter(pk=row.pk).update(read_at=now)
     if is_stale(row, now=now):
         from . import tasks  # stats.tasks imports this module
 
         jobs.kick(tasks.refresh_rollups)  # eager mode (no broker): refreshed right here
-    fields = Rollup.objects.filter(pk=row.pk).values("payload", "computed_at").first()
-    if now - row.read_at > READ_MARK:
-        Rollup.objects.filter(pk=row.pk).update(read_at=now)
-    if fields is None:  # deleted meanwhile
-        return _compute_and_store(report_name, digest, arguments, stored=False)
-    return Snapshot(pickle.loads(fields["payload"]), fields["computed_at"], exact=False)  # noqa: S301
+        row = Rollup.objects.filter(pk=row.pk).only("payload", "computed_at").first()
+        if row is None:  # deleted meanwhile
+            return _compute_and_store(report_name, digest, arguments, stored=False)
+    return Snapshot(pickle.loads(row.payload), row.computed_at, exact=False)  # noqa: S301
 
 
 def _jsonable(arguments: dict) -> dict:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -20,8 +20,7 @@ from wagtail.admin.views.reports import ReportView
 
 from content.models import H5PActivityPage
 from core.privacy import formula_safe
-from core.templatetags.savad import jdate
-from core.text import page_digits
+from core.templatetags.savad import digits, jdate
 from quizzes.models import QuizPage
 
 from . import reports, selectors
@@ -33,11 +32,6 @@ EXPORT_CHUNK = 2000  # rows read (and their groups prefetched) at a time while e
 
 def percent(value) -> str:
     return "" if value is None else f"{round(float(value) * 100)}%"
-
-
-def in_page_digits(value) -> str:
-    """A figure as the page's language writes it: Persian digits and ``٪`` in Persian."""
-    return page_digits(value, get_language())
 
 
 class PlainColumn(Column):
@@ -54,7 +48,7 @@ class FigureColumn(PlainColumn):
     """A number or percentage on screen in the page's digits (exports keep Latin digits)."""
 
     def get_value(self, instance):
-        return in_page_digits(super().get_value(instance))
+        return digits(super().get_value(instance))
 
 
 def in_view_locale(lines):

@@ -18,9 +18,9 @@ from wagtail.users.models import UserProfile
 
 from accounts.models import User
 from core.privacy import formula_safe
+from core.templatetags.savad import digits as in_page_digits
 from courses.models import Enrolment
 from stats.selectors import STATS_VIEWERS_GROUP
-from stats.views import in_page_digits
 from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD
 from tests.stats.conftest import build_world

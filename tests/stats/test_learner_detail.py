@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
 from accounts.models import User
+from core.templatetags.savad import digits as in_page_digits
 from core.templatetags.savad import jdate
 from courses.models import CoursePage, LessonPage
 from progress.models import ActivityProgress, ScoreSource, Status
@@ -31,7 +32,6 @@ from quizzes.models import Attempt
 from stats.learner_detail import learner_detail
 from stats.learner_views import duration_text
 from stats.selectors import statistics_scope
-from stats.views import in_page_digits
 from tests.builders import publish
 
 pytestmark = pytest.mark.django_db
