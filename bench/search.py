@@ -217,10 +217,9 @@ def time_calls(call, items, warmup: int) -> list[float]:
 
 
 def measure(learner, queries: list[tuple[str, str]], warmup: int) -> dict:
-    from django.core.paginator import Paginator
     from wagtail.models import Locale
 
-    from search.selectors import clean_query, describe_results, search_pages
+    from search.selectors import clean_query, describe_results, result_page, search_pages
 
     locales = {code: Locale.objects.get(language_code=code) for code in ("fa", "en")}
     found = []
@@ -228,7 +227,7 @@ def measure(learner, queries: list[tuple[str, str]], warmup: int) -> dict:
     def selector(language, text):
         query = clean_query(text)
         results = search_pages(query, locale=locales[language], user=learner)
-        page = Paginator(results, 10).get_page(1)
+        page = result_page(results, 1, per_page=10)
         found.append(page.paginator.count)
         describe_results(page.object_list, query=query)
 

@@ -7,13 +7,24 @@ picks a nested loop that rescans the pages for every matching entry: 20 s for tw
 words over 10,000 lessons (``bench/search.py``). Here the matching entries are one subquery
 (``pk IN (SELECT object_id::int …)``, on the GIN index of ``title || body``) and each result's
 rank a correlated lookup by the entry's unique key, as Wagtail's SQLite backend already does;
-the ranking itself (weights, title norms) is Wagtail's. SQLite and other vendors are
+the ranking itself (weights, title norms) is Wagtail's. Each result also carries the number
+of matches (``SEARCH_TOTAL``, a window count computed with the ranking), so a page of results
+and its total are one query (``search.selectors.result_page``). SQLite and other vendors are
 Wagtail's backends unchanged.
 
 ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", …}}``.
 """
 
-from django.db.models import CharField, F, FloatField, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as database_backend
 from wagtail.search.backends.database.postgres.postgres import (
@@ -24,6 +35,9 @@ from wagtail.search.backends.database.postgres.postgres import (
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import And, Or, Phrase, PlainText
 from wagtail.search.utils import get_descendants_content_types_pks
+
+# The annotation that holds, on each result, how many results the search has in all.
+SEARCH_TOTAL = "_savad_search_total"
 
 
 class _SemiJoinMixin:
@@ -56,7 +70,9 @@ class _SemiJoinMixin:
             .annotate(_rank=rank)
             .values("_rank")[:1]
         )
-        queryset = self.queryset.filter(pk__in=matched)
+        queryset = self.queryset.filter(pk__in=matched).annotate(
+            **{SEARCH_TOTAL: Window(Count("*"))}
+        )
         rank_expression = Subquery(ranked, output_field=FloatField())
         return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
 

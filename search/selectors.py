@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page as ResultPage
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -31,6 +33,7 @@ from core.text import search_prefix, search_query
 from courses.models import CoursePage, Enrolment, GlossaryTerm, Level, ModulePage
 from courses.selectors import activity_models
 
+from .backends import SEARCH_TOTAL
 from .highlight import highlight
 
 MAX_QUERY_LENGTH = 200
@@ -54,7 +57,8 @@ def clean_query(raw: str) -> str:
     Control characters (a NUL cannot even be sent to PostgreSQL) are refused; every other
     character that is not part of a word (quotes, ``*``, parentheses: search-engine syntax
     on SQLite's FTS5) becomes a space, so what a person types is always searched as words.
-    Raises ``SavadError`` (400) when the input has characters but no word to search for.
+    Raises ``SavadError`` when the input has characters but no word to search for (status
+    200: the search page, with the message, as for a search that found nothing).
     """
     if any(_is_control(char) for char in raw):
         raise SavadError(_("Your search contains characters that cannot be searched."))
@@ -64,7 +68,7 @@ def clean_query(raw: str) -> str:
     ]
     words = " ".join("".join(kept).split())[:MAX_QUERY_LENGTH].strip()
     if raw.strip() and not search_terms(words):
-        raise SavadError(_("Type at least one word (letters or digits) to search for."))
+        raise SavadError(_("Type at least one word (letters or digits) to search for."), status=200)
     return words
 
 
@@ -192,6 +196,35 @@ def search_pages(
         return Page.objects.none()
     pages = searchable_pages(locale=locale, user=user).filter(narrowed)
     return pages.search(terms, operator="and")
+
+
+MAX_PAGE = 10_000  # a larger page number is the last page
+
+
+def result_page(results, number, *, per_page: int) -> ResultPage:
+    """Page ``number`` of ``results`` (a search, ``search_pages``) as Django's paginator page.
+
+    A page number that is not a number, or below 1, is the first page; one past the end (or
+    past ``MAX_PAGE``) is the last. On PostgreSQL (``search.backends``) each result carries the
+    total, so the page and the count are one query; elsewhere the count is asked for when the
+    page does not tell it.
+    """
+    paginator = Paginator(results, per_page)
+    try:
+        number = min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(results[start : start + per_page])
+    if rows and hasattr(rows[0], SEARCH_TOTAL):
+        paginator.count = getattr(rows[0], SEARCH_TOTAL)  # the cached property, known now
+    elif not rows and number == 1:
+        paginator.count = 0
+    elif rows and len(rows) < per_page:  # the last page
+        paginator.count = start + len(rows)
+    if not rows and number > 1:  # past the end: the last page (asks for the count)
+        return paginator.get_page(paginator.num_pages)
+    return ResultPage(rows, number, paginator)
 
 
 @dataclass

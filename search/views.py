@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from .selectors import (
     other_keyboard,
     other_language,
     promotions_for,
+    result_page,
     search_glossary,
     search_pages,
     search_terms,
@@ -50,7 +50,7 @@ def _did_you_mean(typed: str, *, locale, user) -> dict | None:
         query = clean_query(swapped)
     except SavadError:
         return None
-    if not query or not search_pages(query, locale=locale, user=user).count():
+    if not query or not list(search_pages(query, locale=locale, user=user)[:1]):
         return None
     return {"query": query, "url": f"{reverse('search')}?{urlencode({'q': query})}"}
 
@@ -71,7 +71,7 @@ def search(request):
         context["other_language"] = _other_language_link(query)
         context["glossary"] = search_glossary(query, locale=locale) if not filters.active else []
     results = search_pages(query, locale=locale, user=request.user, filters=filters)
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = result_page(results, request.GET.get("page"), per_page=RESULTS_PER_PAGE)
     context["results"] = page
     if query and not page.paginator.count:
         typed = context["search_query"][:MAX_QUERY_LENGTH]

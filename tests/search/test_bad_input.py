@@ -1,4 +1,5 @@
-"""Whatever is typed into search answers with results or a 400 that says why, never a 500.
+"""Whatever is typed into search answers a search page (with a message when nothing in it can
+be searched; 400 for control characters, which no keyboard types), never a 500.
 
 Before: a NUL answered 500 on PostgreSQL ("A string literal cannot contain NUL"), and a lone
 quote (and other FTS5 syntax) 500 on SQLite ("fts5: syntax error").
@@ -34,7 +35,8 @@ def test_a_nul_in_the_raw_url_is_refused_in_persian_too(client, site_tree):
 @pytest.mark.parametrize("query", ['"', "*", "(", ")", "()", '""', "^", ":", "-", "'", "+ - *"])
 def test_a_query_without_a_word_says_so(client, site_tree, query):
     response = client.get("/en/search/", {"q": query})
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert not response.context.get("results")
     assert NO_WORD in response.content.decode()
 
 
@@ -77,4 +79,12 @@ def test_persian_words_keep_their_zero_width_non_joiner(client, site_tree):
 def test_a_huge_page_number_shows_the_last_page(client, site_tree):
     response = client.get("/en/search/", {"q": "digital", "page": "9" * 30})
     assert response.status_code == 200
+    assert _titles(response) == ["Savad"]
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "", "1.5", "9" * 5000])
+def test_a_page_that_is_not_a_page_number_shows_the_first(client, site_tree, page):
+    response = client.get("/en/search/", {"q": "digital", "page": page})
+    assert response.status_code == 200
+    assert response.context["results"].number == 1
     assert _titles(response) == ["Savad"]

@@ -105,6 +105,8 @@ def test_bad_queries_answer_a_page_with_a_message(client, site_tree, language, q
     html = response.content.decode()
     assert "<h1>" in html and "\x00" not in html
     if response.status_code == 400:
+        assert response.context.get("error")
+    if response.context.get("error"):
         assert 'role="alert"' in html
     suggest = client.get(f"/{language}/search/suggest/", {"q": query})
     assert suggest.status_code == 200
