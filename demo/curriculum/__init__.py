@@ -153,11 +153,11 @@ def _block(block: dict, *, language, slug, course, teacher) -> tuple[str, object
         return ("steps", {"title": value.get("title", ""), "steps": steps})
     if kind == "key_points":
         return ("key_points", {"title": value.get("title", ""), "points": value["points"]})
-    package = _import_exercise(value, language=language, slug=slug, course=course, teacher=teacher)
+    package = import_exercise(value, language=language, slug=slug, course=course, teacher=teacher)
     return ("h5p", {"package": package, "title": value["title"]})
 
 
-def _import_exercise(exercise: dict, *, language, slug, course, teacher):
+def import_exercise(exercise: dict, *, language, slug, course, teacher):
     """The exercise as an H5P package of ``course``, uploaded by the demo teacher and imported
     like any upload; a refused package stops the load (its transaction is undone)."""
     installed = {library.folder for library in H5PLibrary.objects.all()}

@@ -262,3 +262,18 @@ def test_a_refused_h5p_package_undoes_the_whole_load(site_tree, bad_dir, tmp_pat
     )
     assert snapshot() == before
     assert not CoursePage.objects.filter(slug="device-basics").exists()
+
+
+def test_the_demo_practice_lesson_speaks_each_lessons_language(seeded):
+    from demo.content import LESSON_SLUG
+
+    lessons = LessonPage.objects.filter(slug=LESSON_SLUG).select_related("locale")
+    assert sorted(lesson.locale.language_code for lesson in lessons) == ["en", "fa"]
+    for lesson in lessons:
+        code = lesson.locale.language_code
+        packages = [block.value["package"] for block in lesson.body if block.block_type == "h5p"]
+        assert len(packages) == 2
+        for package in packages:
+            assert package.is_ready and package.h5p_json["language"] == code
+            with default_storage.open(f"{package.content_dir}/content/content.json") as handle:
+                assert bool(PERSIAN.search(handle.read().decode())) == (code == "fa")

@@ -50,7 +50,7 @@ def test_creates_tree_and_accounts_then_is_idempotent(capsys):
 
     teacher = User.objects.get(username="teacher")
     packages = list(H5PPackage.objects.select_related("course"))
-    assert [p.course.slug for p in packages].count("your-phone") == 2
+    assert [p.course.slug for p in packages].count("your-phone") == 4  # 2 exercises × fa, en
     for package in packages:
         assert (package.uploaded_by, package.is_ready) == (teacher, True)
         assert can_use_package(teacher, package)
