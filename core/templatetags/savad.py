@@ -114,6 +114,13 @@ def digits(value) -> str:
 
 
 @register.filter
+def text_digits(value) -> str:
+    """A sentence with its digits in the page's digits (punctuation left as it is)."""
+    text = "" if value is None else str(value)
+    return persian_digits(text) if get_language() == "fa" else text
+
+
+@register.filter
 def percent_of_100(value) -> str:
     """A whole percentage (0–100, e.g. a progress) in the page's digits: ``۴۵٪`` or ``45%``."""
     return page_percent(value, get_language())

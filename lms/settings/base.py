@@ -32,6 +32,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # FORM_RENDERER: the project's templates may override form templates
 ]
 WAGTAIL_APPS = [
     "wagtail.contrib.forms",
@@ -117,6 +118,9 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets and error lists render with the project's template settings, so that
+# templates/django/forms/ can override Django's (error messages in the page's digits).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data stores -------------------------------------------------------------------------
 DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

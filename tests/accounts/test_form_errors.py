@@ -82,3 +82,12 @@ def test_certificate_verification_form_says_what_is_wrong_with_a_code(client):
     page = client.get("/verify/", {"code": SCRIPT, "lang": "fa"}).content.decode()
     assert field_error(page, "code")
     assert SCRIPT not in page
+
+
+@pytest.mark.parametrize(("language", "limit"), [("fa", "۱۵۰"), ("en", "150")])
+def test_numbers_in_error_messages_use_the_pages_digits(client, language, limit):
+    page = client.post(f"/{language}/accounts/signup/", signup_data(username="a" * 200)).content
+    error = field_error(page.decode(), "username")
+    assert limit in error
+    if language == "fa":
+        assert not re.search(r"[0-9]", error)
