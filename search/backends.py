@@ -22,10 +22,12 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
+from wagtail.models import Page
 from wagtail.search.backends.database import SearchBackend as database_backend
 from wagtail.search.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
@@ -65,16 +67,25 @@ class _SemiJoinMixin:
         )
         matched = entries.annotate(_id=Cast("object_id", IntegerField())).values("_id")
         rank = self._build_rank_expression(self.entry_vectors, config)
-        ranked = (
-            entries.filter(object_id=Cast(OuterRef("pk"), CharField()))
+        ranked = (  # the entry of a result (known to match), found by its unique key
+            IndexEntry._default_manager.filter(
+                self._entry_content_type(), object_id=Cast(OuterRef("pk"), CharField())
+            )
             .annotate(_rank=rank)
             .values("_rank")[:1]
         )
         queryset = self.queryset.filter(pk__in=matched).annotate(
             **{SEARCH_TOTAL: Window(Count("*"))}
         )
-        rank_expression = Subquery(ranked, output_field=FloatField())
+        rank_expression = Coalesce(Subquery(ranked, output_field=FloatField()), 0.0)
         return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
+
+    def _entry_content_type(self) -> Q:
+        """Which content type a result's index entry is stored under: a page's own (its
+        specific model's, one index probe per result), else any of the searched model's."""
+        if issubclass(self.queryset.model, Page):
+            return Q(content_type_id=OuterRef("content_type"))
+        return Q(content_type_id__in=get_descendants_content_types_pks(self.queryset.model))
 
 
 class SemiJoinSearchQueryCompiler(_SemiJoinMixin, PostgresSearchQueryCompiler):
