@@ -202,3 +202,26 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on a free loopback port, for the whole session (tests/s3.py)."""
+    from tests.s3 import S3Server
+
+    server = S3Server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(settings, s3_server, monkeypatch):
+    """The default storage is a new, empty bucket of the S3 server, configured as a
+    deployment would (``MEDIA_STORAGE_URL``); yields the bucket's name."""
+    from lms.settings.env import media_storage_from_env
+
+    bucket = s3_server.make_bucket()
+    for name, value in s3_server.environment(bucket).items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage_from_env()}
+    yield bucket
