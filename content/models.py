@@ -144,8 +144,9 @@ class H5PPackage(index.Indexed, models.Model):
     main_library = models.CharField(_("main library"), max_length=255, blank=True)
     h5p_json = models.JSONField(_("h5p.json"), default=dict, blank=True)
     # Object storage: the content is uploaded to a new folder ``<content_root>/<version>``
-    # and this field is switched to it once every file is stored ("" on local storage, where
-    # the folder is swapped in place in one step).
+    # and this field is switched to it once every file is stored. "" on local storage, where
+    # the folder is swapped in place in one step (an import there resets it; the player's
+    # file view then needs no query).
     content_version = models.CharField(max_length=32, blank=True, editable=False)
     libraries = models.ManyToManyField(
         H5PLibrary, verbose_name=_("libraries"), blank=True, related_name="packages"

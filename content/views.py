@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.exceptions import SavadError
 from core.jsonbody import parse_json
-from core.serving import send_stored
+from core.serving import is_local, send_stored
 
 from . import results
 from .access import (
@@ -236,6 +236,17 @@ def frame(request, token: str):
     return _isolate(response, cors=False)
 
 
+def _content_dir(package_uuid: str) -> str:
+    """The package's content folder. Local storage imports swap it in place (no query); in
+    object storage the row names the version its imports uploaded last."""
+    if is_local():
+        return H5PPackage(uuid=package_uuid).content_root
+    package = H5PPackage.objects.filter(uuid=package_uuid).only("uuid", "content_version").first()
+    if package is None:
+        raise Http404
+    return package.content_dir
+
+
 @csp_exempt()
 @require_safe
 def content_file(request, token: str, path: str):
@@ -246,11 +257,7 @@ def content_file(request, token: str, path: str):
     path = _safe_subpath(path)
     if path != "h5p.json" and not path.startswith("content/"):
         raise Http404
-    package = H5PPackage.objects.filter(uuid=grant.package_uuid).only("uuid", "content_version")
-    package = package.first()
-    if package is None:
-        raise Http404
-    return _file_response(request, f"{package.content_dir}/{path}", private=True)
+    return _file_response(request, f"{_content_dir(grant.package_uuid)}/{path}", private=True)
 
 
 @csp_exempt()

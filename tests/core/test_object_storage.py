@@ -6,11 +6,13 @@ content stays on the site's (content) origin, streamed from the bucket. A refuse
 leaves nothing in the bucket at all.
 """
 
+import re
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -28,9 +30,11 @@ from core.storages import SignedS3Storage
 from courses import services
 from courses.models import EnrolmentMode, LessonPage
 from courses.selectors import course_syllabus
+from lms.settings.env import media_storage_from_env
 from progress.services import record_completion
 from tests.builders import build_course, publish
 from tests.content.hostile import package as hostile_package
+from tests.core.test_settings import load
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +64,57 @@ def assert_signed(response, s3_server, bucket):
     assert refused.value.code == 403
 
 
+# --- Settings --------------------------------------------------------------------------------
+
+
+def test_media_storage_url_names_a_private_bucket(monkeypatch):
+    monkeypatch.delenv("MEDIA_STORAGE_URL", raising=False)
+    assert media_storage_from_env()["BACKEND"].endswith("FileSystemStorage")
+    monkeypatch.setenv(
+        "MEDIA_STORAGE_URL", "s3://savad-media/site-a/?endpoint_url=http://minio:9000&region=eu-1"
+    )
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.setenv("MEDIA_URL_EXPIRY", "120")
+    config = media_storage_from_env()
+    assert config["BACKEND"] == "core.storages.SignedS3Storage"
+    options = config["OPTIONS"]
+    assert (options["bucket_name"], options["location"]) == ("savad-media", "site-a")
+    assert (options["endpoint_url"], options["region_name"]) == ("http://minio:9000", "eu-1")
+    assert (options["access_key"], options["secret_key"]) == ("key", "secret")
+    assert options["addressing_style"] == "path"
+    assert options["querystring_auth"] is True and options["querystring_expire"] == 120
+    assert options["default_acl"] is None and options["file_overwrite"] is False
+
+
+@pytest.mark.parametrize(
+    ("url", "expiry", "reason"),
+    [
+        ("minio://bucket", "300", "unsupported scheme 'minio'"),
+        ("s3://", "300", "no bucket"),
+        ("s3://key:secret@bucket", "300", "credentials belong in AWS_ACCESS_KEY_ID"),
+        ("s3://bucket?region=x&acl=public-read", "300", "unknown option 'acl'"),
+        ("s3://bucket?endpoint_url=minio:9000", "300", "endpoint_url must be an http(s) URL"),
+        ("s3://bucket", "3600", "MEDIA_URL_EXPIRY must be between 1 and 300"),
+    ],
+)
+def test_a_malformed_media_storage_url_says_what_is_wrong(monkeypatch, url, expiry, reason):
+    monkeypatch.setenv("MEDIA_STORAGE_URL", url)
+    monkeypatch.setenv("MEDIA_URL_EXPIRY", expiry)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(reason)):
+        media_storage_from_env()
+
+
+@pytest.mark.sqlite
+def test_the_settings_load_with_a_bucket():
+    settings = load(MEDIA_STORAGE_URL="s3://savad-media?region=eu-central-1")
+    assert settings["media"] == "core.storages.SignedS3Storage"
+
+
+# --- Uploads and downloads -------------------------------------------------------------------
+
+
 def test_the_default_storage_is_the_bucket(object_storage, s3_server):
-    assert isinstance(default_storage._wrapped or default_storage.__class__, object)
     name = default_storage.save("probe/hello.txt", ContentFile(b"salaam"))
     assert s3_server.keys(object_storage) == [name]
     assert default_storage.url(name) == f"/media/{name}"  # pages link to the checked route
