@@ -10,6 +10,7 @@ from .env import (
     database_from_env,
     env,
     hostname_of,
+    media_origins,
     media_storage_from_env,
     search_backends_from_env,
 )
@@ -184,6 +185,8 @@ STORAGES = {
 # django_sendfile.backends.nginx the response carries X-Accel-Redirect: SENDFILE_URL/<name>,
 # an `internal` nginx location that maps to MEDIA_ROOT: deploy/nginx.conf).
 MEDIA_URL_EXPIRY = env.int("MEDIA_URL_EXPIRY", default=300)
+# Where those redirects lead (allowed in the pages' CSP).
+MEDIA_ORIGINS = media_origins(STORAGES["default"])
 if env.str("SENDFILE_BACKEND", default=""):
     # Only set when wanted: Wagtail's document view checks whether the setting exists.
     SENDFILE_BACKEND = env.str("SENDFILE_BACKEND")
@@ -276,9 +279,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
-        "media-src": ["'self'"],
+        "media-src": ["'self'", *MEDIA_ORIGINS],
         "frame-src": ["'self'", *([H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else [])],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],

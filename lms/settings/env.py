@@ -233,3 +233,23 @@ def media_storage_from_env() -> dict:
             "file_overwrite": False,  # a name in use gets a suffix, as on local disk
         },
     }
+
+
+def media_origins(storage: dict) -> list[str]:
+    """The origins signed links of the bucket point to (for the pages' CSP ``img-src`` and
+    ``media-src``: a browser checks a redirect's target against them); [] for local storage."""
+    options = storage.get("OPTIONS", {})
+    bucket = options.get("bucket_name")
+    if not bucket:
+        return []
+    endpoint = options.get("endpoint_url")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if options.get("addressing_style") == "virtual":
+            return [f"{parts.scheme}://{bucket}.{parts.netloc}"]
+        return [f"{parts.scheme}://{parts.netloc}"]
+    region = options.get("region_name")
+    hosts = [f"{bucket}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{bucket}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]

@@ -6,6 +6,7 @@ content stays on the site's (content) origin, streamed from the bucket. A refuse
 leaves nothing in the bucket at all.
 """
 
+import json
 import re
 import urllib.request
 from pathlib import Path
@@ -20,20 +21,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.images.tests.utils import get_test_image_file
 
 from certificates.models import Certificate
 from content import services as h5p_services
 from content.models import H5PActivityPage, H5PPackage
 from core.storages import SignedS3Storage
 from courses import services
-from courses.models import EnrolmentMode, LessonPage
+from courses.models import EnrolmentMode
 from courses.selectors import course_syllabus
 from lms.settings.env import media_storage_from_env
 from progress.services import record_completion
 from tests.builders import build_course, publish
+from tests.conftest import clean_env, run_python
 from tests.content.hostile import package as hostile_package
+from tests.core.test_media import _lesson_with_image
 from tests.core.test_settings import load
 from tests.factories import UserFactory
 
@@ -105,10 +106,39 @@ def test_a_malformed_media_storage_url_says_what_is_wrong(monkeypatch, url, expi
         media_storage_from_env()
 
 
+CSP_DUMP = (
+    "import json; from django.conf import settings as s;"
+    "d = s.CONTENT_SECURITY_POLICY['DIRECTIVES'];"
+    "print(json.dumps([d['img-src'], d['media-src']]))"
+)
+
+
 @pytest.mark.sqlite
-def test_the_settings_load_with_a_bucket():
-    settings = load(MEDIA_STORAGE_URL="s3://savad-media?region=eu-central-1")
-    assert settings["media"] == "core.storages.SignedS3Storage"
+@pytest.mark.parametrize(
+    ("url", "origins"),
+    [
+        (
+            "s3://savad-media?region=eu-central-1",
+            [
+                "https://savad-media.s3.amazonaws.com",
+                "https://savad-media.s3.eu-central-1.amazonaws.com",
+            ],
+        ),
+        ("s3://savad-media?endpoint_url=http://minio:9000", ["http://minio:9000"]),
+        (
+            "s3://m?endpoint_url=https://s3.example.org&addressing_style=virtual",
+            ["https://m.s3.example.org"],
+        ),
+    ],
+)
+def test_pages_may_load_images_from_the_buckets_signed_links(url, origins):
+    assert load(MEDIA_STORAGE_URL=url)["media"] == "core.storages.SignedS3Storage"
+    env = clean_env(DJANGO_SETTINGS_MODULE="lms.settings.dev", MEDIA_STORAGE_URL=url)
+    result = run_python(CSP_DUMP, env=env)
+    assert result.returncode == 0, result.stderr
+    img_src, media_src = json.loads(result.stdout)
+    assert img_src == ["'self'", "data:", *origins]
+    assert media_src == ["'self'", *origins]
 
 
 # --- Uploads and downloads -------------------------------------------------------------------
@@ -119,15 +149,6 @@ def test_the_default_storage_is_the_bucket(object_storage, s3_server):
     assert s3_server.keys(object_storage) == [name]
     assert default_storage.url(name) == f"/media/{name}"  # pages link to the checked route
     assert isinstance(default_storage._wrapped, SignedS3Storage)
-
-
-def _lesson_with_image(mode, slug):
-    built = build_course(slug=slug, lessons=1, mode=mode)
-    image = get_image_model().objects.create(title="نمای صفحه", file=get_test_image_file())
-    lesson = LessonPage.objects.get(pk=built.lessons[0].pk)
-    lesson.body = [("image", {"image": image, "alt": "نمای صفحه", "caption": ""})]
-    publish(lesson)
-    return built, image
 
 
 def test_a_gated_image_goes_only_to_enrolled_learners_as_a_signed_link(
