@@ -113,7 +113,6 @@ CSP_DUMP = (
 )
 
 
-@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("url", "origins"),
     [
