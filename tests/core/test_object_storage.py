@@ -321,3 +321,16 @@ def test_a_certificate_pdf_is_stored_in_the_bucket_and_downloaded_by_its_owner(
     assert headers["Content-Type"] == "application/pdf"
     assert headers["Content-Disposition"].startswith("attachment;")
     assert f"certificate-{certificate.code}.pdf" in headers["Content-Disposition"]
+
+
+def test_an_import_removes_what_a_crashed_attempt_uploaded(
+    object_storage, s3_server, django_capture_on_commit_callbacks
+):
+    made = _upload(GREETING)
+    # A worker died after uploading part of a version that the row never pointed to.
+    default_storage.save(f"{made.content_root}/v-crashed/content/content.json", ContentFile(b"{}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        package = h5p_services.package_import(made.pk)
+    assert package.is_ready
+    content = [key for key in s3_server.keys(object_storage) if key.startswith("h5p/content/")]
+    assert content and all(key.startswith(package.content_dir + "/") for key in content)
