@@ -4,6 +4,7 @@ the browser follow it."""
 
 import pytest
 from django.test import Client
+from wagtail.models import Collection
 
 from courses import services
 from courses.models import EnrolmentMode
@@ -16,6 +17,8 @@ pytestmark = pytest.mark.e2e
 def test_a_learner_sees_a_gated_image_from_the_bucket(
     browser, live_server, transactional_db, site_tree, object_storage, s3_server
 ):
+    # A flush by an earlier transaction=True test takes the root collection with it.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     built, image = _lesson_with_image(EnrolmentMode.INVITATION, "s3-browser")
     learner = UserFactory()
     services.enrol(user=learner, course=built.course, source="teacher")
