@@ -338,9 +338,7 @@ class _Import:
         self.content_placed = False
         # Where this import puts the content, and the version naming it ("": in place).
         self.version = "" if storage.is_local() else f"v-{uuid.uuid4().hex[:12]}"
-        self.target = (
-            f"{package.content_root}/{self.version}" if self.version else package.content_dir
-        )
+        self.target = f"{package.content_root}/{self.version}".rstrip("/")
 
     # The steps ---------------------------------------------------------------------------
 

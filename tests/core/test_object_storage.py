@@ -334,3 +334,25 @@ def test_an_import_removes_what_a_crashed_attempt_uploaded(
     assert package.is_ready
     content = [key for key in s3_server.keys(object_storage) if key.startswith("h5p/content/")]
     assert content and all(key.startswith(package.content_dir + "/") for key in content)
+
+
+def test_a_package_moved_from_a_bucket_to_local_disk_goes_back_to_its_root_folder(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    package = h5p_services.package_import(_upload(GREETING).pk)
+    # As if its files had been copied from a bucket, version folder and all.
+    old = Path(settings.MEDIA_ROOT, package.content_root)
+    (old / "content").rename(tmp_path / "content")
+    (old / "v-bucket").mkdir()
+    (tmp_path / "content").rename(old / "v-bucket" / "content")
+    (old / "h5p.json").rename(old / "v-bucket" / "h5p.json")
+    H5PPackage.objects.filter(pk=package.pk).update(content_version="v-bucket")
+    package.refresh_from_db()
+
+    with TRUEFALSE.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        h5p_services.package_replace(package, File(handle, name="tf.h5p"))
+    package.refresh_from_db()
+    assert package.main_library == "H5P.TrueFalse 1.6"
+    assert (package.content_version, package.content_dir) == ("", package.content_root)
+    assert sorted(path.name for path in old.iterdir()) == ["content", "h5p.json"]
