@@ -9,7 +9,7 @@ certificates (superusers have it).
 import django_filters
 from django import forms
 from django.contrib.auth import get_permission_codename
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -26,6 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from core.localized import page_titles
+from core.serving import send_stored
 from courses.models import CoursePage
 
 from . import services
@@ -281,15 +282,14 @@ class AdminPdfView(PermissionCheckedMixin, View):
 
     def get(self, request, pk: int):
         certificate = services.ready_pdf(get_object_or_404(Certificate, pk=pk))
-        response = FileResponse(
-            certificate.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"certificate-{certificate.code}.pdf",
+        return send_stored(
+            request,
+            certificate.pdf.name,
             content_type="application/pdf",
+            cache_control="private",
+            filename=f"certificate-{certificate.code}.pdf",
+            as_attachment=True,
         )
-        response["Cache-Control"] = "private"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 # --------------------------------------------------------------------------- viewset

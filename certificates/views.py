@@ -5,7 +5,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.exceptions import SavadError
+from core.serving import send_stored
 
 from . import codes, selectors, services
 
@@ -59,15 +60,14 @@ def certificate_pdf(request, code: str):
             status=503,
             back=(certificate.get_absolute_url(), _("Back to the certificate")),
         ) from error
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"certificate-{certificate.code}.pdf",
+    return send_stored(
+        request,
+        certificate.pdf.name,
         content_type="application/pdf",
+        cache_control="private",
+        filename=f"certificate-{certificate.code}.pdf",
+        as_attachment=True,
     )
-    response["Cache-Control"] = "private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --------------------------------------------------------------------------- public

@@ -143,6 +143,11 @@ class H5PPackage(index.Indexed, models.Model):
     )
     main_library = models.CharField(_("main library"), max_length=255, blank=True)
     h5p_json = models.JSONField(_("h5p.json"), default=dict, blank=True)
+    # Object storage: the content is uploaded to a new folder ``<content_root>/<version>``
+    # and this field is switched to it once every file is stored. "" on local storage, where
+    # the folder is swapped in place in one step (an import there resets it; the player's
+    # file view then needs no query).
+    content_version = models.CharField(max_length=32, blank=True, editable=False)
     libraries = models.ManyToManyField(
         H5PLibrary, verbose_name=_("libraries"), blank=True, related_name="packages"
     )
@@ -181,9 +186,16 @@ class H5PPackage(index.Indexed, models.Model):
         return self.title or str(self.uuid)
 
     @property
+    def content_root(self) -> str:
+        """Storage folder of everything this package's imports placed."""
+        return f"h5p/content/{self.uuid}"
+
+    @property
     def content_dir(self) -> str:
         """Storage folder of this package's ``h5p.json`` and ``content/``."""
-        return f"h5p/content/{self.uuid}"
+        if self.content_version:
+            return f"{self.content_root}/{self.content_version}"
+        return self.content_root
 
     @property
     def is_ready(self) -> bool:

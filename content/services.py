@@ -7,10 +7,13 @@ entry by entry in chunks with the sizes checked again while writing. Finished fo
 in one step each (``content.storage.put_tree``): first the libraries the store lacks
 (``h5p/libraries/<machineName>-<major>.<minor>/``, stored once and shared by every package,
 recorded as ``H5PLibrary`` rows), then the package's ``h5p.json`` and ``content/`` at
-``package.content_dir``. Then the row is marked ready. Whatever goes wrong, the package's content
-folder is not left half-written and the work folder is removed; a crashed worker leaves only a
-work folder, which the next attempt (the task delivered again, or ``package_retry``) removes
-before it starts over.
+``package.content_dir``. Then the row is marked ready. On object storage, where a folder cannot be
+placed in one step, the content is uploaded to a new folder (``<content_root>/<version>``) and
+the row switched to it (``content_version``) in the transaction that marks it ready; the old
+folder is deleted after that commit, and a failed import deletes the new one. Whatever goes
+wrong, the package's content folder is not left half-written and the work folder is removed; a
+crashed worker leaves only a work folder, which the next attempt (the task delivered again, or
+``package_retry``) removes before it starts over.
 
 Replacing the file of a ready package keeps the package ready with its old content while the
 new file is imported (``progress`` below 100 says a replacement is under way); the new content
@@ -246,11 +249,11 @@ def package_retry(package: H5PPackage) -> H5PPackage:
 
 def package_delete(package: H5PPackage) -> None:
     """Delete the package, its content folder and its upload. Libraries stay (shared)."""
-    content_dir, upload, key = package.content_dir, package.upload.name, str(package.uuid)
+    content_root, upload, key = package.content_root, package.upload.name, str(package.uuid)
     package.delete()
 
     def remove_files():
-        storage.delete_tree(content_dir)
+        storage.delete_tree(content_root)
         if upload:
             default_storage.delete(upload)
         storage.clear_work_dirs(key)
@@ -333,11 +336,15 @@ class _Import:
         self.source = upload_name or package.upload.name
         self.limits = Limits()
         self.content_placed = False
+        # Where this import puts the content, and the version naming it ("": in place).
+        self.version = "" if storage.is_local() else f"v-{uuid.uuid4().hex[:12]}"
+        self.target = f"{package.content_root}/{self.version}".rstrip("/")
 
     # The steps ---------------------------------------------------------------------------
 
     def run(self) -> H5PPackage:
         storage.clear_work_dirs(self.key)  # left by a worker that died in the middle
+        self.clear_unused_versions()
         if self.replacing:
             self.set(progress=PROGRESS_VALIDATING, errors=[])
         else:
@@ -393,7 +400,7 @@ class _Import:
             )
         content = work / "content"
         content.mkdir(exist_ok=True)
-        storage.put_tree(content, self.package.content_dir, replace=True)
+        storage.put_tree(content, self.target, replace=True)
         self.content_placed = True
         self.finish(report, notices)
 
@@ -402,6 +409,8 @@ class _Import:
         old_upload = None
         with transaction.atomic():
             package = H5PPackage.objects.select_for_update().get(pk=self.package.pk)
+            old_dir = package.content_dir
+            package.content_version = self.version
             if self.replacing:
                 old_upload = package.upload.name
                 package.upload.name = self.source
@@ -417,6 +426,8 @@ class _Import:
             package.libraries.set(libraries)
         if old_upload and old_upload != self.source:
             default_storage.delete(old_upload)
+        if old_dir != package.content_dir:
+            transaction.on_commit(lambda: _delete_content(old_dir, package))
         self.package = package
 
     # Failure -----------------------------------------------------------------------------
@@ -428,7 +439,9 @@ class _Import:
         if not self.replacing:
             # A package that is not ready has no content worth keeping: remove anything this
             # or an earlier, crashed attempt may have left at its content folder.
-            storage.delete_tree(self.package.content_dir)
+            storage.delete_tree(self.package.content_root)
+        elif self.content_placed and self.version:
+            storage.delete_tree(self.target)  # uploaded, but never the package's content
         if self.replacing:
             # The package keeps its content and stays ready; ``errors`` says why the new file
             # was refused. The refused file goes.
@@ -446,9 +459,22 @@ class _Import:
     def discard(self) -> None:
         """The package was deleted while it was imported: remove what this import placed."""
         if self.content_placed:
-            storage.delete_tree(self.package.content_dir)
+            storage.delete_tree(self.target)
         if self.replacing:
             default_storage.delete(self.source)
+
+    def clear_unused_versions(self) -> None:
+        """Object storage: delete content folders a crashed import uploaded but never used."""
+        if not self.version:
+            return
+        try:
+            folders, _files = default_storage.listdir(self.package.content_root)
+        except FileNotFoundError:
+            return
+        current = self.package.content_version
+        for folder in folders:
+            if folder.startswith("v-") and folder != current:
+                storage.delete_tree(f"{self.package.content_root}/{folder}")
 
     # Progress ----------------------------------------------------------------------------
 
@@ -461,6 +487,16 @@ class _Import:
         percent = PROGRESS_EXTRACT_FROM + int(span * min(done, total) / max(total, 1))
         if percent >= self.package.progress + PROGRESS_STEP:
             self.set(progress=percent)
+
+
+def _delete_content(content_dir: str, package: H5PPackage) -> None:
+    """Delete a package's former content folder (its files only, when it was the package's
+    root folder, which now also holds the new version)."""
+    if content_dir != package.content_root:
+        storage.delete_tree(content_dir)
+        return
+    storage.delete_tree(f"{content_dir}/content")
+    default_storage.delete(f"{content_dir}/h5p.json")
 
 
 def _read_json(path: Path) -> dict:

@@ -11,7 +11,8 @@ old folder or the new one, never a half-written one:
   another file system is first copied next to the target, then renamed.
 * Any other storage (object storage, say) gets the files one by one through the storage API;
   on an error the files written so far are deleted again. That is all-or-nothing for the final
-  state but not for a reader looking in the middle of an upload.
+  state but not for a reader looking in the middle of an upload, so a package's content goes to
+  a new prefix that its row points to once the upload is complete (``services._Import``).
 
 Work folders are named after a key (the package's uuid) so that a crashed import's leftovers
 can be found and removed: ``clear_work_dirs(key)``.

@@ -17,9 +17,7 @@ from urllib.parse import urljoin
 from csp.decorators import csp_exempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseForbidden,
@@ -35,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.exceptions import SavadError
 from core.jsonbody import parse_json
+from core.serving import is_local, send_stored
 
 from . import results
 from .access import (
@@ -109,17 +108,21 @@ def _isolate(response, *, cors: bool):
     return response
 
 
-def _file_response(path: str, *, private: bool):
+def _file_response(request, path: str, *, private: bool):
+    """A package or library file, always from this origin (streamed, or by the web server's
+    sendfile): a redirect to object storage would leave the frame's CSP and break the relative
+    paths H5P's player builds from the file's URL."""
     name = posixpath.basename(path)
-    try:
-        handle = default_storage.open(path, "rb")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, OSError) as error:
-        raise Http404 from error
     extension = posixpath.splitext(name)[1].lower()
     content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(name)[0]
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
-    response["Content-Security-Policy"] = FILE_CSP
-    response["Cache-Control"] = "private, max-age=3600" if private else "public, max-age=604800"
+    response = send_stored(
+        request,
+        path,
+        content_type=content_type or "application/octet-stream",
+        cache_control="private, max-age=3600" if private else "public, max-age=604800",
+        headers={"Content-Security-Policy": FILE_CSP},
+        redirect=False,
+    )
     return _isolate(response, cors=True)
 
 
@@ -233,6 +236,17 @@ def frame(request, token: str):
     return _isolate(response, cors=False)
 
 
+def _content_dir(package_uuid: str) -> str:
+    """The package's content folder. Local storage imports swap it in place (no query); in
+    object storage the row names the version its imports uploaded last."""
+    if is_local():
+        return H5PPackage(uuid=package_uuid).content_root
+    package = H5PPackage.objects.filter(uuid=package_uuid).only("uuid", "content_version").first()
+    if package is None:
+        raise Http404
+    return package.content_dir
+
+
 @csp_exempt()
 @require_safe
 def content_file(request, token: str, path: str):
@@ -243,14 +257,14 @@ def content_file(request, token: str, path: str):
     path = _safe_subpath(path)
     if path != "h5p.json" and not path.startswith("content/"):
         raise Http404
-    return _file_response(f"h5p/content/{grant.package_uuid}/{path}", private=True)
+    return _file_response(request, f"{_content_dir(grant.package_uuid)}/{path}", private=True)
 
 
 @csp_exempt()
 @require_safe
 def library_file(request, path: str):
     """Shared H5P library code and assets (the same for everyone: public, long-cached)."""
-    return _file_response(f"h5p/libraries/{_safe_subpath(path)}", private=False)
+    return _file_response(request, f"h5p/libraries/{_safe_subpath(path)}", private=False)
 
 
 def _state_json(body: dict, *, status: int = 200):

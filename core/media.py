@@ -5,17 +5,20 @@ in lessons of invitation-only courses reaches only those who may see those lesso
 who may see an image with the ``savad_before_serve_image`` hook (``fn(image, request)`` returns
 ``None`` to allow or a response to send instead). Documents are never served from here: Wagtail's
 document view (``/documents/``) serves them behind its ``before_serve_document`` hook.
+
+Files are read through the default storage and leave as ``core.serving`` sends them: a redirect
+to a signed link on object storage, the web server's sendfile or a stream on local disk.
 """
 
 import mimetypes
 import posixpath
 
-from django.conf import settings
-from django.http import FileResponse, Http404
-from django.utils._os import safe_join
+from django.http import Http404
 from django.views.decorators.http import require_safe
 from wagtail import hooks
 from wagtail.images import get_image_model
+
+from .serving import send_stored
 
 # Served by their own views, with checks (lrs/: xAPI attachment data, only through the LRS).
 PRIVATE_PREFIXES = ("documents/", "h5p/", "certificates/", "lrs/")
@@ -38,26 +41,17 @@ def serve_media(request, path: str):
     path = posixpath.normpath(path).lstrip("/")
     if path.startswith(("..", *PRIVATE_PREFIXES)) or path in {"", "."}:
         raise Http404
-    try:
-        full_path = safe_join(settings.MEDIA_ROOT, path)
-    except Exception as error:  # SuspiciousFileOperation: outside MEDIA_ROOT
-        raise Http404 from error
     image = _image_for(path)
     if image is not None:
         for hook in hooks.get_hooks("savad_before_serve_image"):
             response = hook(image, request)
             if response is not None:
                 return response
-    try:
-        handle = open(full_path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
-        raise Http404 from error
-    content_type, _encoding = mimetypes.guess_type(full_path)
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = (
-        "private, max-age=3600"
-        if getattr(request, "_savad_media_private", False)
-        else "public, max-age=86400"
+    content_type, _encoding = mimetypes.guess_type(path)
+    private = getattr(request, "_savad_media_private", False)
+    return send_stored(
+        request,
+        path,
+        content_type=content_type or "application/octet-stream",
+        cache_control="private, max-age=3600" if private else "public, max-age=86400",
     )
-    return response

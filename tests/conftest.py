@@ -202,3 +202,33 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on a free loopback port, for the whole session (tests/s3.py)."""
+    from tests.s3 import S3Server
+
+    server = S3Server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(settings, s3_server, monkeypatch):
+    """The default storage is a new, empty bucket of the S3 server, configured as a
+    deployment would (``MEDIA_STORAGE_URL``); yields the bucket's name."""
+    from lms.settings.env import media_origins, media_storage_from_env
+
+    bucket = s3_server.make_bucket()
+    for name, value in s3_server.environment(bucket).items():
+        monkeypatch.setenv(name, value)
+    storage = media_storage_from_env()
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    # As lms/settings/base.py does: pages may show images the bucket's signed links send.
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = dict(policy["DIRECTIVES"])
+    for name in ("img-src", "media-src"):
+        directives[name] = [*directives[name], *media_origins(storage)]
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+    yield bucket

@@ -10,6 +10,8 @@ from .env import (
     database_from_env,
     env,
     hostname_of,
+    media_origins,
+    media_storage_from_env,
     search_backends_from_env,
 )
 
@@ -175,10 +177,25 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static_build"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads live under MEDIA_ROOT unless MEDIA_STORAGE_URL names an S3 bucket (lms/settings/env.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Files leave through views that check access first (core/serving.py). Object storage: the view
+# redirects to a link signed for MEDIA_URL_EXPIRY seconds. Local storage: streamed by Django, or
+# sent by the web server when SENDFILE_BACKEND is set (django-sendfile2; with
+# django_sendfile.backends.nginx the response carries X-Accel-Redirect: SENDFILE_URL/<name>,
+# an `internal` nginx location that maps to MEDIA_ROOT: deploy/nginx.conf).
+MEDIA_URL_EXPIRY = env.int("MEDIA_URL_EXPIRY", default=300)
+# Where those redirects lead (allowed in the pages' CSP).
+MEDIA_ORIGINS = media_origins(STORAGES["default"])
+if env.str("SENDFILE_BACKEND", default=""):
+    # Only set when wanted: Wagtail's document view checks whether the setting exists.
+    SENDFILE_BACKEND = env.str("SENDFILE_BACKEND")
+    SENDFILE_ROOT = str(MEDIA_ROOT)
+    SENDFILE_URL = env.str("SENDFILE_URL", default="/internal-media")
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Savad"
@@ -190,6 +207,9 @@ WAGTAILSEARCH_BACKENDS = search_backends_from_env()
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "csv", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Documents pass the before_serve_document checks, then are sent as any other stored file
+# (core/wagtail_hooks.py redirects to a signed link on object storage).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Celery ------------------------------------------------------------------------------
 # Without a broker, tasks run eagerly in the web process: one command runs everything.
@@ -263,9 +283,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
-        "media-src": ["'self'"],
+        "media-src": ["'self'", *MEDIA_ORIGINS],
         "frame-src": ["'self'", *([H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else [])],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
@@ -290,7 +310,9 @@ LOGGING = {
 
 # H5P
 # Where package imports unpack before moving finished folders into place. Empty: MEDIA_ROOT's
-# h5p/tmp/ (on the media's file system, so that a folder is placed with one rename).
+# h5p/tmp/ (on the media's file system, so that a folder is placed with one rename); with object
+# storage the system's temporary folder (files are then uploaded to a new prefix that the
+# package's row points to only once all are stored: content/storage.py).
 H5P_WORK_DIR = env.str("H5P_WORK_DIR", default="")
 # Largest .h5p file the upload form accepts (bytes).
 H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)

@@ -6,7 +6,7 @@ that names the variable and shows the expected shape.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -169,3 +169,87 @@ def content_origin_from_env() -> str:
 def hostname_of(origin: str) -> str:
     """The host name of an origin, as ALLOWED_HOSTS lists it (no port)."""
     return urlsplit(origin).hostname or "" if origin else ""
+
+
+MEDIA_STORAGE_URL_HELP = (
+    "MEDIA_STORAGE_URL is malformed: %(reason)s. Expected for example "
+    "s3://BUCKET or s3://BUCKET/PREFIX?endpoint_url=http://minio:9000&region=eu-central-1 "
+    "(credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."
+)
+_S3_OPTIONS = {"endpoint_url", "region", "addressing_style"}
+# A signed link to a stored file is valid this long at most (seconds).
+MAX_SIGNED_URL_SECONDS = 300
+
+
+def media_storage_from_env() -> dict:
+    """The ``default`` storage: files under ``MEDIA_ROOT``, or a bucket named by
+    ``MEDIA_STORAGE_URL`` (S3 API: AWS, MinIO, Ceph, Garage...).
+
+    The bucket stays private: every file is handed out by a view after its access check, as a
+    redirect to a link signed for ``MEDIA_URL_EXPIRY`` seconds (``core/storages.py``).
+    """
+    url = env.str("MEDIA_STORAGE_URL", default="").strip()
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if parts.scheme != "s3":
+        reason = f"unsupported scheme {parts.scheme or '(none)'!r}; use s3"
+        raise ImproperlyConfigured(MEDIA_STORAGE_URL_HELP % {"reason": reason})
+    if not parts.hostname:
+        raise ImproperlyConfigured(MEDIA_STORAGE_URL_HELP % {"reason": "no bucket"})
+    if parts.username or parts.password:
+        reason = "credentials belong in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        raise ImproperlyConfigured(MEDIA_STORAGE_URL_HELP % {"reason": reason})
+    unknown = sorted(set(query) - _S3_OPTIONS)
+    if unknown:
+        reason = f"unknown option {unknown[0]!r} (known: {', '.join(sorted(_S3_OPTIONS))})"
+        raise ImproperlyConfigured(MEDIA_STORAGE_URL_HELP % {"reason": reason})
+    expiry = env.int("MEDIA_URL_EXPIRY", default=MAX_SIGNED_URL_SECONDS)
+    if not 1 <= expiry <= MAX_SIGNED_URL_SECONDS:
+        raise ImproperlyConfigured(
+            f"MEDIA_URL_EXPIRY must be between 1 and {MAX_SIGNED_URL_SECONDS} seconds."
+        )
+    endpoint = query.get("endpoint_url", [""])[-1] or None
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        reason = "endpoint_url must be an http(s) URL"
+        raise ImproperlyConfigured(MEDIA_STORAGE_URL_HELP % {"reason": reason})
+    return {
+        "BACKEND": "core.storages.SignedS3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.netloc,
+            "location": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "region_name": query.get("region", [""])[-1] or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # Path-style addressing by default with an endpoint of one's own (MinIO, moto).
+            "addressing_style": query.get("addressing_style", [""])[-1]
+            or ("path" if endpoint else None),
+            "signature_version": "s3v4",
+            "default_acl": None,  # private objects: only signed links read them
+            "querystring_auth": True,
+            "querystring_expire": expiry,
+            "file_overwrite": False,  # a name in use gets a suffix, as on local disk
+        },
+    }
+
+
+def media_origins(storage: dict) -> list[str]:
+    """The origins signed links of the bucket point to (for the pages' CSP ``img-src`` and
+    ``media-src``: a browser checks a redirect's target against them); [] for local storage."""
+    options = storage.get("OPTIONS", {})
+    bucket = options.get("bucket_name")
+    if not bucket:
+        return []
+    endpoint = options.get("endpoint_url")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if options.get("addressing_style") == "virtual":
+            return [f"{parts.scheme}://{bucket}.{parts.netloc}"]
+        return [f"{parts.scheme}://{parts.netloc}"]
+    region = options.get("region_name")
+    hosts = [f"{bucket}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{bucket}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
