@@ -9,8 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "static_build", "vendor");
 
 const files = [
-  ["vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Regular.woff2"],
-  ["vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2", "vazirmatn/Vazirmatn-Bold.woff2"],
+  // Web fonts: the Arabic-script glyphs only (21 KB each; Latin text uses the system font).
+  ["vazirmatn/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL-Regular.woff2", "vazirmatn/Vazirmatn-NL-Regular.woff2"],
+  ["vazirmatn/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL-Bold.woff2", "vazirmatn/Vazirmatn-NL-Bold.woff2"],
   ["vazirmatn/OFL.txt", "vazirmatn/OFL.txt"],
   // TrueType files for PDFs (WeasyPrint embeds them in certificates).
   ["vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf", "vazirmatn/Vazirmatn-Regular.ttf"],
