@@ -9,9 +9,9 @@ its lesson's language and imported by the content app's import service. What exi
 left as it is, so loading twice changes nothing.
 """
 
-import html
 from pathlib import Path
 
+import nh3
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -129,8 +129,15 @@ def _ensure_lesson(spec, course, locales, teacher, report) -> None:
         report.changes.append(f"translated lesson “{english.title}” into English")
 
 
+# The markup a curriculum text may carry (content/curriculum/README.md); the rest is escaped.
+TEXT_TAGS = {"p", "b", "i", "ul", "ol", "li", "a", "br"}
+
+
 def _paragraph(text: str) -> str:
-    return text if text.lstrip().startswith("<") else f"<p>{html.escape(text)}</p>"
+    """``text`` as rich text: its allowed markup kept, wrapped in a paragraph unless it is one
+    or more blocks already (``<p>``, lists)."""
+    clean = nh3.clean(text, tags=TEXT_TAGS, attributes={"a": {"href"}}, link_rel=None)
+    return clean if clean.lstrip().startswith(("<p", "<ul", "<ol")) else f"<p>{clean}</p>"
 
 
 def _block(block: dict, *, language, slug, course, teacher) -> tuple[str, object]:

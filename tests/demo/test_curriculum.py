@@ -277,3 +277,15 @@ def test_the_demo_practice_lesson_speaks_each_lessons_language(seeded):
             assert package.is_ready and package.h5p_json["language"] == code
             with default_storage.open(f"{package.content_dir}/content/content.json") as handle:
                 assert bool(PERSIAN.search(handle.read().decode())) == (code == "fa")
+
+
+def test_curriculum_texts_keep_their_markup_and_show_no_tags(seeded):
+    slugs = [spec["slug"] for spec in SPECS]
+    bold = 0
+    for lesson in LessonPage.objects.filter(
+        pk__in=[page.pk for slug in slugs for page in _lessons(slug)]
+    ):
+        rendered = str(lesson.body.render_as_block())
+        assert "&lt;" not in rendered, (lesson.slug, rendered[:300])
+        bold += rendered.count("<b>")
+    assert bold >= 100  # the files' <b> emphasis arrives as emphasis
