@@ -11,7 +11,7 @@ PYTEST := $(BIN)/pytest
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test install system-deps system-deps-test services lint messages messages-update \
-	migrate clean
+	migrate clean screenshots
 
 run: system-deps install migrate
 	$(BIN)/python manage.py seed_demo
@@ -29,6 +29,10 @@ test: system-deps-test install services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) -m "not e2e and not sqlite_only" $(XDIST)
 	@echo "== pytest on SQLite: the smoke set (marker sqlite) and the browser journeys (Chromium) =="
 	env -u DATABASE_URL $(PYTEST) -m "sqlite or e2e" $(XDIST)
+
+# Persian and English screenshots of the main pages, phone and desktop, into docs/screenshots/.
+screenshots: system-deps-test install
+	$(BIN)/python scripts/screenshots.py
 
 install: $(VENV)/.installed node_modules/.installed static_build/.built messages
 

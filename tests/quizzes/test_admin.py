@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from core.text import persian_digits
 from courses import services as course_services
 from courses.models import CoursePage
 from quizzes import services
@@ -239,7 +240,7 @@ def test_question_form_refuses_answers_that_cannot_be_graded(client, bank):
     form = response.context["form"]
     with translation.override("fa"):  # the message was made in the request's language
         expected = translation.gettext("One answer must give full credit (1).")
-    assert expected in str(form.non_field_errors())
+        assert persian_digits(expected) in str(form.non_field_errors())  # shown in fa digits
     assert question.choices.get(text="Firefox").fraction == 1
 
     data = _question_post(question, bank.category_a, _answers(question, ["0", "1"]))

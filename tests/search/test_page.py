@@ -162,3 +162,20 @@ def test_a_query_typed_with_the_other_keyboard_layout_is_offered_back(client, co
     # a query that finds something, or whose retyping finds nothing, is left alone
     assert client.get("/fa/search/", {"q": "zzzz"}).context.get("did_you_mean") is None
     assert client.get("/fa/search/", {"q": "گوشی"}).context.get("did_you_mean") is None
+
+
+@pytest.mark.parametrize(("language", "query"), [("fa", "کارت"), ("en", "digital")])
+def test_the_number_of_results_and_pages_use_the_pages_digits(
+    learner_client, corpus, language, query
+):
+    import re
+
+    response = learner_client.get(f"/{language}/search/", {"q": query})
+    count = response.context["results"].paginator.count
+    assert count
+    html = response.content.decode()
+    persian = str(count).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    shown = persian if language == "fa" else str(count)
+    assert re.search(rf"<p>{shown} (result|نتیجه)", html), html[
+        html.find("search-results") - 200 :
+    ][:300]
