@@ -53,7 +53,9 @@ def activity_models() -> list[type[ActivityPage]]:
 def course_syllabus(course: Page) -> Syllabus:
     """Published modules and activities of a course in tree order, with its completion rule
     (cached, compact: see ``courses.syllabus``; two queries to build)."""
-    return cached_content(syllabus_cache_key(course.pk), lambda: _build_syllabus(course))
+    return cached_content(
+        syllabus_cache_key(course.pk), lambda: _build_syllabus(course), local=True
+    )
 
 
 def syllabus_cache_key(course_id: int) -> str:

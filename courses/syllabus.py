@@ -136,7 +136,7 @@ def syllabus_html(
         pieces = html.split(SLOT)
         return SyllabusHtml(parts=tuple(pieces[0::2]), slots=tuple(pieces[1::2]))
 
-    return cached_content(html_cache_key(course_id, course_url, kind), build)
+    return cached_content(html_cache_key(course_id, course_url, kind), build, local=True)
 
 
 def html_cache_key(course_id: int, course_url: str, kind: str) -> str:
