@@ -10,10 +10,11 @@ each size in ``--lessons``, one published Persian course of that many lessons in
 first ``--done`` lessons of each, is logged in. Run with ``CACHE_URL=redis://…`` to measure
 the cache production uses (the default is the test settings' per-process locmem).
 
-For each page: a few warm-up requests, then ``--requests`` timed GETs through Django's test
-client (no network, no web server) that accept gzip as browsers do; the queries and cache
-round trips of one warm request, the HTML's size (raw and as sent), and the queries of one
-request after ``cache.clear()`` (cold: the cached published structure is built again).
+For each page: a few warm-up requests, the queries and cache round trips of one warm request
+and the HTML's size (raw and as sent); then ``--requests`` timed GETs through Django's test
+client (no network, no web server) that accept gzip as browsers do, one page after another
+in turns (a busy machine slows every size alike); then the queries of one request after
+``cache.clear()`` (cold: the cached published structure is built again).
 A table per size is printed, the ratios of the largest size's median to the smallest's, then,
 as the last line, one JSON object with the results.
 """
@@ -144,34 +145,41 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
-def measure(client: Client, url: str, *, requests: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        get(client, url)
-    queries = count_queries(client, url)
-    cache_calls = count_cache_calls(client, url)
-    raw, sent = html_bytes(client, url)
-    timings = []
-    started = time.perf_counter()
+def measure(client: Client, urls: dict[int, dict], *, requests: int, warmup: int) -> dict:
+    """Every page of every size, timed in turns (one GET of each, ``requests`` times over),
+    so that a busy machine slows all sizes alike and their ratio stays fair."""
+    targets = [(size, page, url) for size, pages in urls.items() for page, url in pages.items()]
+    results: dict[int, dict] = {size: {} for size in urls}
+    for size, page, url in targets:
+        for _ in range(warmup):
+            get(client, url)
+        raw, sent = html_bytes(client, url)
+        results[size][page] = {
+            "url": url,
+            "queries": count_queries(client, url),
+            "cache_calls": count_cache_calls(client, url),
+            "html_bytes": raw,
+            "sent_bytes": sent,
+        }
+    timings: dict[tuple, list[float]] = {(size, page): [] for size, page, _url in targets}
     for _ in range(requests):
-        before = time.perf_counter()
-        get(client, url)
-        timings.append(time.perf_counter() - before)
-    elapsed = time.perf_counter() - started
-    timings.sort()
-    cache.clear()
-    queries_cold = count_queries(client, url)
-    return {
-        "url": url,
-        "requests_per_s": round(requests / elapsed, 1),
-        "mean_ms": round(1000 * sum(timings) / len(timings), 2),
-        "p50_ms": round(1000 * percentile(timings, 0.50), 2),
-        "p95_ms": round(1000 * percentile(timings, 0.95), 2),
-        "queries": queries,
-        "queries_cold": queries_cold,
-        "cache_calls": cache_calls,
-        "html_bytes": raw,
-        "sent_bytes": sent,
-    }
+        for size, page, url in targets:
+            before = time.perf_counter()
+            get(client, url)
+            timings[size, page].append(time.perf_counter() - before)
+    for size, page, url in targets:
+        taken = sorted(timings[size, page])
+        cache.clear()
+        results[size][page].update(
+            {
+                "requests_per_s": round(len(taken) / sum(taken), 1),
+                "mean_ms": round(1000 * sum(taken) / len(taken), 2),
+                "p50_ms": round(1000 * percentile(taken, 0.50), 2),
+                "p95_ms": round(1000 * percentile(taken, 0.95), 2),
+                "queries_cold": count_queries(client, url),
+            }
+        )
+    return results
 
 
 def max_rss_mb() -> float:
@@ -201,7 +209,6 @@ def main(argv=None) -> int:
     vendor = connection.vendor
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     old_name = create_database()
-    results: dict[int, dict] = {}
     try:
         cache.clear()  # entries of another database must not be read
         learner = get_user_model().objects.create_user(  # no password: logged in by force_login
@@ -209,13 +216,11 @@ def main(argv=None) -> int:
         )
         client = Client()
         client.force_login(learner)
-        for lessons in args.lessons:
-            urls = build(lessons, args.per_module, args.done, learner)
-            cache.clear()
-            results[lessons] = {
-                page: measure(client, urls[page], requests=args.requests, warmup=args.warmup)
-                for page in PAGES
-            }
+        urls = {
+            lessons: build(lessons, args.per_module, args.done, learner) for lessons in args.lessons
+        }
+        cache.clear()
+        results = measure(client, urls, requests=args.requests, warmup=args.warmup)
     finally:
         cache.clear()
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
