@@ -1,11 +1,46 @@
-"""Tells the editor when work they started waits for the task queue (see ``core.jobs``)."""
+"""Request-wide middleware: the content cache's memo, compression, and the held-back jobs notice."""
 
 from django.contrib import messages
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
 
-from . import jobs
+from . import caching, jobs
+
+COMPRESSED_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/manifest+json",
+)
+
+
+class ContentCacheMiddleware:
+    """One memo of cached published structure per request (see ``core.caching``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = caching.start_request()
+        try:
+            return self.get_response(request)
+        finally:
+            caching.end_request(token)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH padding), for text responses only: images, PDFs,
+    videos and H5P archives are compressed already. Why in the app: README, *Running at scale*.
+    """
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)
 
 
 class HeldBackJobsMiddleware:

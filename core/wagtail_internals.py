@@ -9,6 +9,9 @@ still hands the result to Wagtail's ``serve`` view, so that Wagtail's hooks and 
 * ``request._wagtail_site`` and ``request._wagtail_route_for_request``: the per-request caches
   that ``Site.find_for_request`` and ``Page.route_for_request`` read before doing their own
   lookups, so our results are the ones Wagtail's serve view uses;
+* ``request._wagtail_cached_site_root_paths``: where ``Page.get_url(request)`` keeps the
+  sites' root paths for the request (``Site.get_site_root_paths`` reads them from the cache
+  under a key of its own: one more round trip, which our content cache saves);
 * ``wagtail.urls.urlpatterns`` ending with the catch-all ``wagtail_serve`` pattern, which we
   replace with our own view.
 
@@ -37,6 +40,11 @@ def remember_site(request, site: Site | None) -> None:
 def remember_route(request, route) -> None:
     """Make ``Page.route_for_request`` answer ``route`` (a RouteResult, or None for 404)."""
     request._wagtail_route_for_request = route
+
+
+def remember_site_root_paths(request, paths: list) -> None:
+    """Make ``Page.get_url(request)`` use ``paths`` (``Site.get_site_root_paths()``)."""
+    request._wagtail_cached_site_root_paths = paths
 
 
 def urlpatterns_without_serve() -> list:

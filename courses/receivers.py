@@ -10,8 +10,6 @@ The rule that was live is read from the page's row just before publishing saves 
 revision over it: Wagtail writes a live page's fields to its row only when publishing.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -19,18 +17,11 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from core import jobs
 
 from .models import ActivityPage, CoursePage
-from .selectors import CATALOGUE_URL_CACHE_KEY
 from .tasks import reevaluate_completion
 
 ACTIVITY_RULE_FIELDS = ("required_for_completion", "completion_min_score")
 COURSE_RULE_FIELDS = ("accept_self_reported_scores",)
 _LIVE_RULE = "_savad_live_completion_rule"  # instance attribute: the rule before this save
-
-
-def forget_catalogue_urls(sender, **kwargs):
-    cache.delete_many(
-        [CATALOGUE_URL_CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES]
-    )
 
 
 def _rule_fields(page) -> tuple[str, ...]:
@@ -111,8 +102,6 @@ def recount_on_move(sender, instance, parent_page_before, parent_page_after, **k
 
 
 def connect() -> None:
-    page_published.connect(forget_catalogue_urls, dispatch_uid="courses-catalogue-published")
-    page_unpublished.connect(forget_catalogue_urls, dispatch_uid="courses-catalogue-unpublished")
     pre_save.connect(remember_live_rule, dispatch_uid="courses-remember-live-rule")
     page_published.connect(recount_on_publish, dispatch_uid="courses-recount-published")
     page_unpublished.connect(recount_on_unpublish, dispatch_uid="courses-recount-unpublished")

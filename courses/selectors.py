@@ -1,19 +1,19 @@
 """Reads for catalogue, course and lesson pages. Each function states its query cost."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 
 from competences.selectors import competence_areas
-from core.caching import cached_content
+from core.caching import cached_content, prefetch
 from core.localized import localized_page
 from progress import selectors as progress_selectors
 from progress.models import DONE_STATUSES
@@ -27,6 +27,8 @@ from .models import (
     Level,
     ModulePage,
 )
+from .syllabus import ACTIVITY, COURSE, Activity, Module, Syllabus, html_cache_key, syllabus_html
+from .syllabus import render as render_syllabus
 
 COVER_RENDITION = "fill-480x270|format-webp"
 DURATION_BUCKETS = {
@@ -48,93 +50,83 @@ def activity_models() -> list[type[ActivityPage]]:
     return found
 
 
-@dataclass
-class SyllabusItem:
-    page: Page
-    is_module: bool
-    children: list["SyllabusItem"] = field(default_factory=list)
-    status: str = "not_started"
-
-
-@dataclass
-class Syllabus:
-    """A course's published modules and activities, and its completion rule.
-
-    ``required_keys`` are the activities that must be done to complete the course (all of
-    them when the teacher marked none as required); ``min_scores`` the scores (0–1) some of
-    them need to count; ``accept_self_reported`` whether results the learner's browser
-    reported itself (H5P scores the server could not re-grade) count too.
-    """
-
-    items: list[SyllabusItem]
-    activities: list[Page]
-    required_keys: frozenset[UUID] = frozenset()
-    min_scores: dict[UUID, Decimal] = field(default_factory=dict)
-    accept_self_reported: bool = False
-
-    @property
-    def activity_keys(self) -> frozenset[UUID]:
-        return frozenset(page.translation_key for page in self.activities)
-
-    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
-        ids = [activity.pk for activity in self.activities]
-        if page.pk not in ids:
-            return None, None
-        index = ids.index(page.pk)
-        previous = self.activities[index - 1] if index > 0 else None
-        following = self.activities[index + 1] if index + 1 < len(self.activities) else None
-        return previous, following
-
-
 def course_syllabus(course: Page) -> Syllabus:
     """Published modules and activities of a course in tree order, with its completion rule
-    (cached; two queries to build)."""
-    return cached_content(f"syllabus:{course.pk}", lambda: _build_syllabus(course))
+    (cached, compact: see ``courses.syllabus``; two queries to build)."""
+    return cached_content(
+        syllabus_cache_key(course.pk), lambda: _build_syllabus(course), local=True
+    )
+
+
+def syllabus_cache_key(course_id: int) -> str:
+    return f"syllabus:{course_id}"
 
 
 def _build_syllabus(course: Page) -> Syllabus:
     module_type = ContentType.objects.get_for_model(ModulePage)
     activity_types = ContentType.objects.get_for_models(*activity_models()).values()
+    labels = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in activity_types}
     accepts = CoursePage.objects.filter(pk=course.pk).values("accept_self_reported_scores")
-    pages = (
+    rows = (
         Page.objects.live()
         .descendant_of(course)
         .filter(content_type__in=[module_type, *activity_types])
-        .select_related("locale")
         .annotate(course_accepts_self_reported=Subquery(accepts[:1]))
         .order_by("path")
+        .values_list(
+            "pk",
+            "translation_key",
+            "title",
+            "url_path",
+            "path",
+            "content_type_id",
+            "course_accepts_self_reported",
+        )
     )
-    items: list[SyllabusItem] = []
-    activities: list[Page] = []
-    current_module: SyllabusItem | None = None
-    for page in pages:
-        if page.content_type_id == module_type.pk:
-            current_module = SyllabusItem(page=page, is_module=True)
-            items.append(current_module)
+    prefix = len(course.url_path)
+    items: list = []
+    activities: list[Activity] = []
+    module: list | None = None  # [pk, title, path, activities] of the open module
+    accept_self_reported = False
+    for pk, key, title, url_path, path, type_id, accepts_self_reported in rows:
+        accept_self_reported = bool(accepts_self_reported)
+        if type_id == module_type.pk:
+            module = [pk, title, path, []]
+            items.append(module)
             continue
-        activities.append(page)
-        item = SyllabusItem(page=page, is_module=False)
-        if current_module is not None and page.path.startswith(current_module.page.path):
-            current_module.children.append(item)
-        else:
-            current_module = None
-            items.append(item)
-    required, min_scores = _completion_rule(activities)
+        inside = module is not None and path.startswith(module[2])
+        if not inside:
+            module = None
+        activity = Activity(
+            pk=pk,
+            translation_key=key,
+            title=title,
+            path=url_path[prefix:],
+            model=labels[type_id],
+            module_id=module[0] if inside else None,
+        )
+        activities.append(activity)
+        (module[3] if inside else items).append(activity)
+    required, min_scores = _completion_rule([activity.pk for activity in activities])
     return Syllabus(
-        items=items,
-        activities=activities,
+        items=tuple(
+            Module(pk=item[0], title=item[1], activities=tuple(item[3]))
+            if isinstance(item, list)
+            else item
+            for item in items
+        ),
+        activities=tuple(activities),
         required_keys=required,
         min_scores=min_scores,
         # the course's setting, read in the same query as its pages
-        accept_self_reported=bool(activities and activities[0].course_accepts_self_reported),
+        accept_self_reported=accept_self_reported and bool(activities),
     )
 
 
-def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID, Decimal]]:
+def _completion_rule(ids: list[int]) -> tuple[frozenset[UUID], dict[UUID, Decimal]]:
     """Which activities complete the course, and with what score (one query)."""
-    if not activities:
+    if not ids:
         return frozenset(), {}
-    ids = [page.pk for page in activities]
     fields = ("translation_key", "required_for_completion", "completion_min_score")
     queries = [
         model.objects.filter(pk__in=ids).order_by().values_list(*fields)
@@ -148,12 +140,28 @@ def _completion_rule(activities: list[Page]) -> tuple[frozenset[UUID], dict[UUID
     return required, min_scores
 
 
-def apply_statuses(syllabus: Syllabus, statuses: dict) -> None:
-    for item in syllabus.items:
-        for entry in [item, *item.children]:
-            row = statuses.get(entry.page.translation_key)
-            if row is not None:
-                entry.status = row.status
+def _learner_statuses(*, user, course: Page) -> dict:
+    return progress_selectors.activity_statuses(user=user, course_key=course.translation_key)
+
+
+def _status_pairs(statuses: dict) -> list[tuple[UUID, str]]:
+    return [(key, row.status) for key, row in statuses.items()]
+
+
+def prefetch_page_entries(*, page: Page, course: Page, request, kind: str) -> str:
+    """Read every cached entry a course or activity page needs in one round trip; returns the
+    course's URL (no query: the site's root paths come with the route)."""
+    course_url = course.get_url(request)
+    keys = [
+        syllabus_cache_key(course.pk),
+        html_cache_key(course.pk, course_url, kind),
+        f"translations:{page.pk}",
+        catalogue_cache_key(),
+    ]
+    if kind == COURSE:
+        keys.append(f"course-extras:{course.pk}")
+    prefetch(keys)
+    return course_url
 
 
 @dataclass
@@ -198,19 +206,26 @@ def activity_access(*, user, course: CoursePage, request=None) -> Access:
 
 
 def lesson_context(*, activity: ActivityPage, course: CoursePage, request, access: Access) -> dict:
+    course_url = prefetch_page_entries(page=activity, course=course, request=request, kind=ACTIVITY)
     syllabus = course_syllabus(course)
-    if access.enrolled:
-        statuses = progress_selectors.activity_statuses(
-            user=request.user, course_key=course.translation_key
-        )
-        apply_statuses(syllabus, statuses)
-        current = statuses.get(activity.translation_key)
-    else:
-        current = None
+    statuses = _learner_statuses(user=request.user, course=course) if access.enrolled else {}
+    current = statuses.get(activity.translation_key)
     previous, following = syllabus.neighbours(activity)
+    fragment = syllabus_html(
+        syllabus=syllabus, course_id=course.pk, course_url=course_url, kind=ACTIVITY
+    )
     return {
         "course": course,
+        "course_url": course_url,
         "syllabus": syllabus,
+        "syllabus_html": mark_safe(  # noqa: S308 - rendered by our template, escaped there
+            render_syllabus(
+                fragment,
+                course_url=course_url,
+                statuses=_status_pairs(statuses),
+                current=syllabus.find(activity.pk),
+            )
+        ),
         "previous_activity": previous,
         "next_activity": following,
         "access": access,
@@ -254,39 +269,47 @@ def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
 
 def course_context(*, course: CoursePage, request) -> dict:
     user = request.user
+    course_url = prefetch_page_entries(page=course, course=course, request=request, kind=COURSE)
     syllabus = course_syllabus(course)
     enrolled = is_enrolled(user=user, course=course)
     summary = None
     resume = None
+    statuses = {}
     if enrolled:
-        statuses = progress_selectors.activity_statuses(
-            user=user, course_key=course.translation_key
-        )
-        apply_statuses(syllabus, statuses)
+        statuses = _learner_statuses(user=user, course=course)
         summary = progress_selectors.course_summary(user=user, course_key=course.translation_key)
-        resume = _resume_target(syllabus, summary)
+        resume = _resume_target(syllabus, summary, statuses)
+    fragment = syllabus_html(
+        syllabus=syllabus, course_id=course.pk, course_url=course_url, kind=COURSE
+    )
+    extras = course_extras(course)
     return {
+        "course_url": course_url,
         "syllabus": syllabus,
+        "syllabus_html": mark_safe(  # noqa: S308 - rendered by our template, escaped there
+            render_syllabus(fragment, course_url=course_url, statuses=_status_pairs(statuses))
+        ),
         "enrolled": enrolled,
         "summary": summary,
         "resume": resume,
         "missing_prerequisites": missing_prerequisites(user=user, course=course),
         "can_self_enrol": course.enrolment_mode == EnrolmentMode.OPEN,
-        "competences": course_extras(course).competences,
+        "competences": extras.competences,
     }
 
 
-def _resume_target(syllabus: Syllabus, summary) -> Page | None:
+def _resume_target(syllabus: Syllabus, summary, statuses: dict) -> Activity | None:
     """The last activity visited, else the first not finished, else the first."""
     if not syllabus.activities:
         return None
-    by_key = {page.translation_key: page for page in syllabus.activities}
-    if summary is not None and summary.last_activity_key in by_key:
-        return by_key[summary.last_activity_key]
-    for item in syllabus.items:
-        for entry in item.children or [item]:
-            if not entry.is_module and entry.status not in DONE_STATUSES:
-                return entry.page
+    if summary is not None and summary.last_activity_key is not None:
+        for activity in syllabus.activities:
+            if activity.translation_key == summary.last_activity_key:
+                return activity
+    for activity in syllabus.activities:
+        row = statuses.get(activity.translation_key)
+        if row is None or row.status not in DONE_STATUSES:
+            return activity
     return syllabus.activities[0]
 
 
@@ -375,24 +398,24 @@ def home_context(*, request) -> dict:
     }
 
 
-CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url:{language}"
+def catalogue_cache_key() -> str:
+    return f"catalogue-url:{get_language()}"
 
 
 def catalogue_url(request) -> str | None:
-    """URL of the active language's course catalogue, cached until a page is published."""
+    """URL of the active language's course catalogue (cached per content version)."""
     language = get_language()
-    key = CATALOGUE_URL_CACHE_KEY.format(language=language)
-    url = cache.get(key)
-    if url is None:
+
+    def build() -> str:
         catalogue = (
             CatalogueIndexPage.objects.live()
             .filter(locale__language_code=language)
             .select_related("locale")
             .first()
         )
-        url = catalogue.get_url(request) if catalogue else ""
-        cache.set(key, url, timeout=60 * 60)
-    return url or None
+        return catalogue.get_url(request) if catalogue else ""
+
+    return cached_content(catalogue_cache_key(), build) or None
 
 
 def media_restricted_to(obj) -> list[CoursePage]:

@@ -213,7 +213,8 @@ def reevaluate_completion(*, course: CoursePage) -> int:
     syllabus = course_syllabus(course)
     if not syllabus.activities:
         return 0
-    activity = syllabus.activities[0].specific.activity_ref(syllabus)
+    first = Page.objects.get(pk=syllabus.activities[0].pk).specific
+    activity = first.activity_ref(syllabus)
     pending = incomplete_summaries(course_key=course.translation_key)
     count = 0
     for summary in pending.iterator(chunk_size=500):

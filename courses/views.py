@@ -77,5 +77,5 @@ def complete(request, page_id: int):
         )
         return HttpResponseRedirect(course.get_url(request))
     messages.success(request, _("Lesson marked as complete."))
-    target = following or course
-    return HttpResponseRedirect(target.get_url(request))
+    target = course.get_url(request) + (following.path if following else "")
+    return HttpResponseRedirect(target)

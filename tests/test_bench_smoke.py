@@ -36,7 +36,11 @@ def test_page_benchmark_runs_and_reports_warm_pages_within_ten_queries(bench_env
     # throwaway database on whichever server this test run uses.
     env = bench_env
     result = subprocess.run(
-        [sys.executable, "bench/pages.py", "--lessons", "5", "--requests", "5"],
+        [
+            sys.executable,
+            "bench/pages.py",
+            *("--lessons", "5,12", "--per-module", "4", "--requests", "5"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -46,14 +50,21 @@ def test_page_benchmark_runs_and_reports_warm_pages_within_ten_queries(bench_env
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert summary["lessons"] == 5
+    assert summary["lessons"] == [5, 12]
     assert summary["database"] in {"sqlite", "postgresql"}
-    assert set(summary["pages"]) == PAGES
-    for page, row in summary["pages"].items():
-        assert 0 < row["queries"] <= WARM_BUDGET, (page, row)
-        assert row["queries_cold"] >= row["queries"], (page, row)
-        assert row["requests_per_s"] > 0, (page, row)
-        assert 0 < row["mean_ms"] <= row["p95_ms"], (page, row)  # p95 of 5 is the slowest
+    assert set(summary["sizes"]) == {"5", "12"}
+    assert set(summary["p50_ratio"]) == PAGES
+    for size, pages in summary["sizes"].items():
+        assert set(pages) == PAGES
+        for page, row in pages.items():
+            where = (size, page, row)
+            assert 0 < row["queries"] <= WARM_BUDGET, where
+            assert row["queries_cold"] >= row["queries"], where
+            assert 0 < row["cache_calls"] <= (3 if page != "catalogue" else 10), where
+            assert row["requests_per_s"] > 0, where
+            assert 0 < row["p50_ms"] <= row["p95_ms"], where
+            assert 0 < row["sent_bytes"] < row["html_bytes"], where  # gzipped
+        assert pages["course"]["queries"] == summary["sizes"]["5"]["course"]["queries"]
     assert summary["max_rss_mb"] > 0
 
 

@@ -82,6 +82,9 @@ INSTALLED_APPS = LOCAL_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: compresses what every other middleware made of the response.
+    "core.middleware.TextGZipMiddleware",
+    "core.middleware.ContentCacheMiddleware",
     # Before static files and sessions: the H5P content host serves its endpoints only.
     "content.middleware.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
