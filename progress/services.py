@@ -94,6 +94,47 @@ def record_visit(
         _first_course_visit(user, activity, now=now)
 
 
+def record_first_visit(*, user, activity: ActivityRef) -> None:
+    """A page view of an activity the learner has no progress row for yet: create the rows.
+
+    Later views write nothing in the request: the page reports when it was seen and how long
+    it was read with :func:`record_seen` (a beacon).
+    """
+    record_visit(user=user, activity=activity, started=False)
+
+
+def record_seen(
+    *, user, activity_key: UUID, course_key: UUID, seconds: int = 0, activity=None
+) -> None:
+    """What a page's beacon reports: the learner had ``activity_key`` open for ``seconds``
+    more seconds (capped), until now; it becomes the course's resume point.
+
+    Two UPDATEs. ``activity`` (an ``ActivityRef``, or a callable returning one) is needed only
+    when a progress row is missing (for example deleted since the page view): the visit is
+    then recorded with :func:`record_visit` (nothing is recorded if it is None).
+    """
+    now = timezone.now()
+    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
+    touch = {
+        "status": Case(
+            When(status=Status.NOT_STARTED, then=Value(Status.IN_PROGRESS)), default=F("status")
+        ),
+        "first_seen_at": Coalesce(F("first_seen_at"), Value(now)),
+        "last_seen_at": now,
+    }
+    if seconds:
+        touch["time_spent"] = F("time_spent") + seconds
+    found = ActivityProgress.objects.filter(user=user, activity_key=activity_key).update(**touch)
+    if found:
+        found = CourseProgress.objects.filter(user=user, course_key=course_key).update(
+            last_activity_key=activity_key, last_activity_at=now
+        )
+        seconds = 0  # already added to the activity row
+    ref = activity() if not found and callable(activity) else activity
+    if not found and ref is not None:
+        record_visit(user=user, activity=ref, seconds=seconds)
+
+
 def _first_visit(user, activity: ActivityRef, *, now, seconds: int, touch: dict) -> None:
     """Create the activity row; a parallel first visit is merged, never lost."""
     row = ActivityProgress(
@@ -291,7 +332,9 @@ __all__ = [
     "ActivityRef",
     "ProgressError",
     "record_completion",
+    "record_first_visit",
     "record_score",
+    "record_seen",
     "record_visit",
     "refresh_course_totals",
 ]

@@ -1,0 +1,84 @@
+// Reports when an activity page is seen and how long it is read, with navigator.sendBeacon
+// (courses/visits.py). Opening the page records nothing more on the server; without this
+// script the first visit is still recorded, only the reading time and resume point are not.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.visit-beacon");
+  if (!form || !navigator.sendBeacon || !window.FormData) return;
+  var STORE = "savad-visits";
+  var token = form.elements.token.value;
+  var csrf = form.elements.csrfmiddlewaretoken.value;
+  var counted = 0; // visible milliseconds before ``since``
+  var since = null; // when the page last became visible, null while hidden
+  var reported = false; // the current hidden period has been reported
+
+  function seconds() {
+    return Math.floor((counted + (since === null ? 0 : Date.now() - since)) / 1000);
+  }
+
+  function load() {
+    try {
+      return JSON.parse(window.localStorage.getItem(STORE)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function store(list) {
+    try {
+      if (list.length) window.localStorage.setItem(STORE, JSON.stringify(list.slice(-10)));
+      else window.localStorage.removeItem(STORE);
+    } catch (error) {
+      // private mode or full storage: the report is lost, the page keeps working
+    }
+  }
+
+  function beacon(list) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    list.forEach(function (visit) {
+      data.append("token", visit.token);
+      data.append("seconds", String(visit.seconds));
+    });
+    return navigator.sendBeacon(form.action, data);
+  }
+
+  // Reports whose beacon the browser could not queue are kept and sent, together, with the
+  // next page's first report (the server counts a view's seconds once, however often sent).
+  function report() {
+    var mine = { token: token, seconds: seconds() };
+    var waiting = load().filter(function (visit) {
+      return visit.token !== token;
+    });
+    var left = waiting.length && !beacon(waiting) ? waiting : [];
+    store(beacon([mine]) ? left : left.concat([mine]));
+  }
+
+  function shown() {
+    if (since !== null) return;
+    since = Date.now();
+    reported = false;
+    report();
+  }
+
+  function hidden() {
+    if (since !== null) {
+      counted += Date.now() - since;
+      since = null;
+    }
+    if (!reported) {
+      reported = true;
+      report();
+    }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") shown();
+    else hidden();
+  });
+  window.addEventListener("pagehide", hidden);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) shown();
+  });
+  if (document.visibilityState === "visible") shown();
+})();
