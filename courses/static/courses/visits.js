@@ -45,8 +45,9 @@
 
   // Reports whose beacon the browser could not queue are kept and sent, together, with the
   // next page's first report (the server counts a view's seconds once, however often sent).
-  function report() {
-    var mine = { token: token, seconds: seconds() };
+  function report(seen) {
+    // ``seen``: only that the page is open (its seconds come with the next report)
+    var mine = { token: token, seconds: seen ? 0 : seconds() };
     var waiting = load().filter(function (visit) {
       return visit.token !== token;
     });
@@ -58,7 +59,7 @@
     if (since !== null) return;
     since = Date.now();
     reported = false;
-    report();
+    report(true);
   }
 
   function hidden() {
@@ -80,5 +81,12 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) shown();
   });
-  if (document.visibilityState === "visible") shown();
+  // The first report waits a moment: it does not compete with the page's own requests (or
+  // with the previous page's last report) on a slow connection.
+  if (document.visibilityState === "visible") {
+    since = Date.now();
+    window.setTimeout(function () {
+      if (since !== null && !reported) report(true);
+    }, 1000);
+  }
 })();
