@@ -5,6 +5,11 @@ tolerates a parallel create), and completions and scores lock the learner's cour
 row first, so parallel requests for one learner are serialised per course and the summary is
 always recounted from the activity rows inside the same transaction.
 
+Page views are reads: only the first view of an activity writes (``record_first_visit``);
+the page then reports when it was seen and for how long with a beacon (``record_seen``). A
+completion or score is three statements (the summary upserted and locked, the course's rows
+read, the activity row and the summary's count written; one INSERT for the xAPI statements).
+
 The course's completion rule travels with each ``ActivityRef`` (from the course syllabus):
 the required activities, the minimum scores some of them need, and whether the course accepts
 self-reported results. A course is completed, once and for good, when every required activity
