@@ -96,6 +96,7 @@ def visit_beacon(request):
             user=request.user,
             tokens=request.POST.getlist("token"),
             seconds=request.POST.getlist("seconds"),
+            kinds=request.POST.getlist("kind"),
         )
     except visits.VisitError as error:
         return JsonResponse({"error": str(error)}, status=400)

@@ -3,13 +3,15 @@
 A lesson, quiz, H5P or simulation page writes nothing when an enrolled learner opens it again
 (the first visit creates the progress rows). The page carries a signed *visit token* (learner,
 page, activity, course, when it was served, a view id) and its script (``courses/visits.js``)
-posts it with ``navigator.sendBeacon`` when the page is shown (the resume point) and when it is
-hidden or left (the seconds it was visible, counted from the page's start, so a lost or
-repeated beacon costs nothing: the next one carries the whole count). :func:`accept` checks a
-batch of reports and hands each to ``progress.services.record_seen``:
+posts it with ``navigator.sendBeacon``: a *seen* report when the page is shown (it becomes the
+resume point) and a *time* report when it is hidden or left (the seconds it was visible,
+counted from the page's start, so a lost or repeated beacon costs nothing: the next one
+carries the whole count; it does not move the resume point, which belongs to the page the
+learner went on to). :func:`accept` checks a batch of reports and hands each to
+``progress.services.record_seen``:
 
-- a token that is not ours or another learner's, or seconds that are not a whole
-  number, refuse the whole batch (nothing is written); an expired token is skipped;
+- a token that is not ours or another learner's, seconds that are not a whole number or an
+  unknown kind refuse the whole batch (nothing is written); an expired token is skipped;
 - seconds are clamped to the time since the page was served (and an hour per report);
 - per learner and activity at most one report of each kind (seen, time) is accepted every
   ``PROGRESS_BEACON_INTERVAL`` seconds; the others are skipped (the seconds they carried
@@ -48,6 +50,7 @@ class Visit:
     served_at: int
     view: str
     seconds: int = 0
+    seen: bool = False  # "the page is open now" (the resume point), else "time on a page"
 
 
 def interval() -> int:
@@ -64,12 +67,14 @@ def issue_token(*, user, page, activity_key: UUID, course_key: UUID) -> str:
     return signing.dumps([*payload, secrets.token_hex(8)], salt=SALT, compress=True)
 
 
-def parse(*, user, tokens: list[str], seconds: list[str]) -> list[Visit]:
+def parse(*, user, tokens: list[str], seconds: list[str], kinds: list[str]) -> list[Visit]:
     """Check a batch; raises ``VisitError`` with a message for the learner."""
-    if not tokens or len(tokens) != len(seconds) or len(tokens) > MAX_BATCH:
+    if not tokens or not len(tokens) == len(seconds) == len(kinds) or len(tokens) > MAX_BATCH:
+        raise VisitError(_("The report of your reading time was incomplete."))
+    if not set(kinds) <= {"seen", "time"}:
         raise VisitError(_("The report of your reading time was incomplete."))
     visits = []
-    for token, text in zip(tokens, seconds, strict=True):
+    for token, text, kind in zip(tokens, seconds, kinds, strict=True):
         try:
             user_id, page_id, activity, course, served_at, view = signing.loads(
                 token, salt=SALT, max_age=TOKEN_MAX_AGE
@@ -84,7 +89,8 @@ def parse(*, user, tokens: list[str], seconds: list[str]) -> list[Visit]:
         if not (text.isascii() and text.isdigit() and len(text) <= MAX_SECONDS_DIGITS):
             raise VisitError(_("Reading time must be a whole number of seconds."))
         elapsed = max(0, int(time.time()) - visit.served_at)
-        visits.append(replace(visit, seconds=min(int(text), elapsed + SLACK)))
+        seconds_open = min(int(text), elapsed + SLACK)
+        visits.append(replace(visit, seconds=seconds_open, seen=kind == "seen"))
     return visits
 
 
@@ -96,19 +102,21 @@ def accept(*, user, visits: list[Visit], activity_for=None) -> int:
     """
     accepted = 0
     for visit in visits:
-        counted_key = f"progress:view:{visit.view}"
-        counted = cache.get(counted_key, 0)
-        extra = max(0, visit.seconds - counted)
-        kind = "time" if extra else "seen"
+        kind = "seen" if visit.seen else "time"
         if not cache.add(throttle_key(user.pk, visit.activity_key, kind), 1, interval()):
             continue
-        if extra:
-            cache.set(counted_key, visit.seconds, TOKEN_MAX_AGE)
+        extra = 0
+        if not visit.seen:
+            counted_key = f"progress:view:{visit.view}"
+            extra = max(0, visit.seconds - cache.get(counted_key, 0))
+            if extra:
+                cache.set(counted_key, visit.seconds, TOKEN_MAX_AGE)
         record_seen(
             user=user,
             activity_key=visit.activity_key,
             course_key=visit.course_key,
             seconds=extra,
+            resume=visit.seen,
             activity=(lambda visit=visit: activity_for(visit)) if activity_for else None,
         )
         accepted += 1

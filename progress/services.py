@@ -109,14 +109,22 @@ def record_first_visit(*, user, activity: ActivityRef) -> None:
 
 
 def record_seen(
-    *, user, activity_key: UUID, course_key: UUID, seconds: int = 0, activity=None
+    *,
+    user,
+    activity_key: UUID,
+    course_key: UUID,
+    seconds: int = 0,
+    resume: bool = True,
+    activity=None,
 ) -> None:
     """What a page's beacon reports: the learner had ``activity_key`` open for ``seconds``
-    more seconds (capped), until now; it becomes the course's resume point.
+    more seconds (capped), until now; with ``resume`` (the page is open now) it becomes the
+    course's resume point. A page left reports its time without ``resume``: the next page
+    the learner opened is where they continue.
 
-    Two UPDATEs. ``activity`` (an ``ActivityRef``, or a callable returning one) is needed only
-    when a progress row is missing (for example deleted since the page view): the visit is
-    then recorded with :func:`record_visit` (nothing is recorded if it is None).
+    One or two UPDATEs. ``activity`` (an ``ActivityRef``, or a callable returning one) is
+    needed only when a progress row is missing (for example deleted since the page view): the
+    visit is then recorded with :func:`record_visit` (nothing is recorded if it is None).
     """
     now = timezone.now()
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
@@ -130,7 +138,7 @@ def record_seen(
     if seconds:
         touch["time_spent"] = F("time_spent") + seconds
     found = ActivityProgress.objects.filter(user=user, activity_key=activity_key).update(**touch)
-    if found:
+    if found and resume:
         found = CourseProgress.objects.filter(user=user, course_key=course_key).update(
             last_activity_key=activity_key, last_activity_at=now
         )

@@ -56,6 +56,14 @@ def unthrottle(user, page) -> None:
     )
 
 
+def spent(token: str, seconds) -> dict:
+    return {"token": token, "seconds": str(seconds), "kind": "time"}
+
+
+def seen(token: str) -> dict:
+    return {"token": token, "seconds": "0", "kind": "seen"}
+
+
 def row(user, page) -> ActivityProgress:
     return ActivityProgress.objects.get(user=user, activity_key=page.translation_key)
 
@@ -91,13 +99,16 @@ def test_the_beacon_records_time_and_the_dashboard_continues_there(
     client, learner, course, monkeypatch
 ):
     first, second = course.lessons[0], course.lessons[1]
-    token = visit(client, first)
-    visit(client, second)  # the resume point moves to the second lesson
+    visit(client, first)
+    visit(client, second)  # first visits: the resume point is the second lesson
+    token = visit(client, first)  # a second view of the first lesson writes nothing...
     assert summary(learner, course).last_activity_key == second.translation_key
     before = row(learner, first).last_seen_at
 
+    # ...its page reports that it is open (the resume point), then, left, its reading time
+    assert client.post(BEACON, seen(token)).status_code == 204
     later(monkeypatch, 60)
-    response = client.post(BEACON, {"token": token, "seconds": "42"})
+    response = client.post(BEACON, spent(token, 42))
 
     assert response.status_code == 204
     read = row(learner, first)
@@ -109,20 +120,34 @@ def test_the_beacon_records_time_and_the_dashboard_continues_there(
     assert f'class="button" href="{second.url}"' not in dashboard
 
 
+def test_the_time_of_a_page_left_does_not_move_the_resume_point(
+    client, learner, course, monkeypatch
+):
+    """Leaving a page reports its time when the next page has already loaded: the learner
+    continues on the page they went on to."""
+    first, second = course.lessons[0], course.lessons[1]
+    token = visit(client, first)
+    visit(client, second)
+    later(monkeypatch, 30)
+    assert client.post(BEACON, spent(token, 20)).status_code == 204
+    assert row(learner, first).time_spent == 20
+    assert summary(learner, course).last_activity_key == second.translation_key
+
+
 def test_a_view_is_counted_once_however_often_it_is_reported(client, learner, course, monkeypatch):
     lesson = course.lessons[0]
     token = visit(client, lesson)
     later(monkeypatch, 100)
-    assert client.post(BEACON, {"token": token, "seconds": "30"}).status_code == 204
-    throttled = client.post(BEACON, {"token": token, "seconds": "40"})
+    assert client.post(BEACON, spent(token, 30)).status_code == 204
+    throttled = client.post(BEACON, spent(token, 40))
     assert throttled.status_code == 429
     assert throttled.json()["error"]
     assert row(learner, lesson).time_spent == 30
 
     unthrottle(learner, lesson)  # the throttle interval has passed
-    assert client.post(BEACON, {"token": token, "seconds": "50"}).status_code == 204
+    assert client.post(BEACON, spent(token, 50)).status_code == 204
     unthrottle(learner, lesson)
-    assert client.post(BEACON, {"token": token, "seconds": "50"}).status_code == 204
+    assert client.post(BEACON, spent(token, 50)).status_code == 204
     assert row(learner, lesson).time_spent == 50  # 30, then the 20 more; the repeat adds 0
 
 
@@ -130,7 +155,7 @@ def test_seconds_are_clamped_to_the_time_the_page_was_open(client, learner, cour
     lesson = course.lessons[0]
     token = visit(client, lesson)
     later(monkeypatch, 10)
-    assert client.post(BEACON, {"token": token, "seconds": "3600"}).status_code == 204
+    assert client.post(BEACON, spent(token, 3600)).status_code == 204
     assert 10 <= row(learner, lesson).time_spent <= 16
 
 
@@ -143,16 +168,20 @@ def test_seconds_are_clamped_to_the_time_the_page_was_open(client, learner, cour
         pytest.param(lambda token: (token, "1.5"), id="fractional-seconds"),
         pytest.param(lambda token: (token, "۱۰"), id="persian-digits"),
         pytest.param(lambda token: (token, "99999999999"), id="huge-seconds"),
+        pytest.param(lambda token: (token, "10", "resume"), id="unknown-kind"),
     ],
 )
 def test_tampered_reports_are_refused_and_write_nothing(client, learner, course, tamper):
     lesson = course.lessons[0]
     token = visit(client, lesson)
     before = row(learner, lesson)
-    bad_token, seconds = tamper(token)
+    bad_token, seconds, kind = (*tamper(token), "time")[:3]
 
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(BEACON, {"token": [token, bad_token], "seconds": ["5", seconds]})
+        response = client.post(
+            BEACON,
+            {"token": [token, bad_token], "seconds": ["5", seconds], "kind": ["time", kind]},
+        )
 
     assert response.status_code == 400
     assert response.json()["error"]
@@ -164,15 +193,17 @@ def test_tampered_reports_are_refused_and_write_nothing(client, learner, course,
 def test_another_learners_token_and_a_broken_batch_are_refused(client, learner, course):
     token = visit(client, course.lessons[0])
     client.force_login(UserFactory())
-    assert client.post(BEACON, {"token": token, "seconds": "5"}).status_code == 400
+    assert client.post(BEACON, spent(token, 5)).status_code == 400
     client.force_login(learner)
-    assert client.post(BEACON, {"token": token}).status_code == 400  # no seconds
-    assert client.post(BEACON, {"token": [token] * 11, "seconds": ["1"] * 11}).status_code == 400
+    assert client.post(BEACON, {"token": token, "kind": "time"}).status_code == 400  # no seconds
+    assert client.post(BEACON, {"token": token, "seconds": "1"}).status_code == 400  # no kind
+    eleven = {"token": [token] * 11, "seconds": ["1"] * 11, "kind": ["time"] * 11}
+    assert client.post(BEACON, eleven).status_code == 400
 
 
 def test_anonymous_and_get_requests_are_refused(client, course):
     assert client.get(BEACON).status_code == 405
-    assert Client().post(BEACON, {"token": "x", "seconds": "1"}).status_code == 403
+    assert Client().post(BEACON, spent("x", 1)).status_code == 403
 
 
 def test_the_beacon_is_csrf_protected(learner, course):
@@ -180,8 +211,8 @@ def test_the_beacon_is_csrf_protected(learner, course):
     browser.force_login(learner)
     html = browser.get(course.lessons[0].url).content.decode()
     token, csrf = TOKEN.search(html).group(1), CSRF.search(html).group(1)
-    assert browser.post(BEACON, {"token": token, "seconds": "0"}).status_code == 403
-    sent = {"token": token, "seconds": "0", "csrfmiddlewaretoken": csrf}
+    assert browser.post(BEACON, seen(token)).status_code == 403
+    sent = {**seen(token), "csrfmiddlewaretoken": csrf}
     assert browser.post(BEACON, sent).status_code == 204
 
 
@@ -191,7 +222,7 @@ def test_a_report_whose_rows_are_gone_records_the_visit_again(client, learner, c
     ActivityProgress.objects.filter(user=learner).delete()
     CourseProgress.objects.filter(user=learner).delete()
     later(monkeypatch, 30)
-    assert client.post(BEACON, {"token": token, "seconds": "12"}).status_code == 204
+    assert client.post(BEACON, spent(token, 12)).status_code == 204
     assert row(learner, lesson).time_spent == 12
     assert summary(learner, course).last_activity_key == lesson.translation_key
 

@@ -39,20 +39,23 @@
     list.forEach(function (visit) {
       data.append("token", visit.token);
       data.append("seconds", String(visit.seconds));
+      data.append("kind", visit.kind);
     });
     return navigator.sendBeacon(form.action, data);
   }
 
-  // Reports whose beacon the browser could not queue are kept and sent, together, with the
-  // next page's first report (the server counts a view's seconds once, however often sent).
+  // Time reports whose beacon the browser could not queue are kept and sent, together, with
+  // the next page's first report (the server counts a view's seconds once, however often
+  // sent). A "seen" report (this page is where the learner is) is never sent late.
   function report(seen) {
-    // ``seen``: only that the page is open (its seconds come with the next report)
-    var mine = { token: token, seconds: seen ? 0 : seconds() };
+    var mine = seen
+      ? { token: token, seconds: 0, kind: "seen" }
+      : { token: token, seconds: seconds(), kind: "time" };
     var waiting = load().filter(function (visit) {
-      return visit.token !== token;
+      return visit.token !== token && visit.kind === "time";
     });
     var left = waiting.length && !beacon(waiting) ? waiting : [];
-    store(beacon([mine]) ? left : left.concat([mine]));
+    store(beacon([mine]) || seen ? left : left.concat([mine]));
   }
 
   function shown() {
