@@ -20,10 +20,11 @@ from wagtail.snippets.models import register_snippet
 
 from core.pages import SavadPage
 from core.text import search_document
-from progress.services import ActivityRef, record_visit
+from progress.services import ActivityRef, record_first_visit
 
 from .blocks import LessonBodyBlock
 from .page_forms import LessonPageForm
+from .visits import issue_token
 
 
 class Level(models.TextChoices):
@@ -284,11 +285,17 @@ class ActivityPage(SavadPage):
             )
         response = super().serve(request, *args, **kwargs)
         if access.is_learner and not getattr(request, "is_preview", False):
+            # A page view is a read: only the first one writes; later ones are reported by
+            # the page's beacon (courses.visits).
             context = response.context_data
-            record_visit(
+            ref = context["activity_ref"]
+            if context["activity_progress"] is None:
+                record_first_visit(user=request.user, activity=ref)
+            context["visit_token"] = issue_token(
                 user=request.user,
-                activity=context["activity_ref"],
-                started=context["activity_progress"] is not None,
+                page=self,
+                activity_key=ref.activity_key,
+                course_key=ref.course_key,
             )
         return response
 

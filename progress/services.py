@@ -5,6 +5,11 @@ tolerates a parallel create), and completions and scores lock the learner's cour
 row first, so parallel requests for one learner are serialised per course and the summary is
 always recounted from the activity rows inside the same transaction.
 
+Page views are reads: only the first view of an activity writes (``record_first_visit``);
+the page then reports when it was seen and for how long with a beacon (``record_seen``). A
+completion or score is three statements (the summary upserted and locked, the course's rows
+read, the activity row and the summary's count written; one INSERT for the xAPI statements).
+
 The course's completion rule travels with each ``ActivityRef`` (from the course syllabus):
 the required activities, the minimum scores some of them need, and whether the course accepts
 self-reported results. A course is completed, once and for good, when every required activity
@@ -22,8 +27,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Case, F, Value, When
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -92,6 +97,55 @@ def record_visit(
     summary_rows = CourseProgress.objects.filter(user=user, course_key=activity.course_key)
     if not summary_rows.update(last_activity_key=activity.activity_key, last_activity_at=now):
         _first_course_visit(user, activity, now=now)
+
+
+def record_first_visit(*, user, activity: ActivityRef) -> None:
+    """A page view of an activity the learner has no progress row for yet: create the rows.
+
+    Later views write nothing in the request: the page reports when it was seen and how long
+    it was read with :func:`record_seen` (a beacon).
+    """
+    record_visit(user=user, activity=activity, started=False)
+
+
+def record_seen(
+    *,
+    user,
+    activity_key: UUID,
+    course_key: UUID,
+    seconds: int = 0,
+    resume: bool = True,
+    activity=None,
+) -> None:
+    """What a page's beacon reports: the learner had ``activity_key`` open for ``seconds``
+    more seconds (capped), until now; with ``resume`` (the page is open now) it becomes the
+    course's resume point. A page left reports its time without ``resume``: the next page
+    the learner opened is where they continue.
+
+    One or two UPDATEs. ``activity`` (an ``ActivityRef``, or a callable returning one) is
+    needed only when a progress row is missing (for example deleted since the page view): the
+    visit is then recorded with :func:`record_visit` (nothing is recorded if it is None).
+    """
+    now = timezone.now()
+    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
+    touch = {
+        "status": Case(
+            When(status=Status.NOT_STARTED, then=Value(Status.IN_PROGRESS)), default=F("status")
+        ),
+        "first_seen_at": Coalesce(F("first_seen_at"), Value(now)),
+        "last_seen_at": now,
+    }
+    if seconds:
+        touch["time_spent"] = F("time_spent") + seconds
+    found = ActivityProgress.objects.filter(user=user, activity_key=activity_key).update(**touch)
+    if found and resume:
+        found = CourseProgress.objects.filter(user=user, course_key=course_key).update(
+            last_activity_key=activity_key, last_activity_at=now
+        )
+        seconds = 0  # already added to the activity row
+    ref = activity() if not found and callable(activity) else activity
+    if not found and ref is not None:
+        record_visit(user=user, activity=ref, seconds=seconds)
 
 
 def _first_visit(user, activity: ActivityRef, *, now, seconds: int, touch: dict) -> None:
@@ -200,14 +254,19 @@ def _is_deadlock(error: OperationalError) -> bool:
 def _finish_once(
     user, activity: ActivityRef, *, score, passed: bool | None, source: str
 ) -> ActivityProgress:
+    """Three statements: lock the summary (an upsert), read the course's rows, write both."""
     now = timezone.now()
-    with transaction.atomic():
-        summary = _locked_summary(user, activity)
-        progress, _created = ActivityProgress.objects.select_for_update().get_or_create(
+    # No savepoint inside a caller's transaction (a quiz submit): a failure rolls it all back.
+    with transaction.atomic(savepoint=False), signals.batch():
+        summary = _upsert_summary(user, activity, now)
+        rows = _course_rows(user.pk, activity)
+        progress = rows.pop(activity.activity_key, None) or ActivityProgress(
             user=user,
             activity_key=activity.activity_key,
-            defaults={"course_key": activity.course_key, "first_seen_at": now},
+            course_key=activity.course_key,
+            first_seen_at=now,
         )
+        progress.user = user
         progress.last_seen_at = now
         before = progress.status
         if score is None:
@@ -223,14 +282,111 @@ def _finish_once(
             )
         if progress.status in DONE_STATUSES and progress.completed_at is None:
             progress.completed_at = now
-        progress.save()
+        if progress.first_seen_at is None:
+            progress.first_seen_at = now
+        done = sum(1 for row in [progress, *rows.values()] if activity.counts(row))
+        change = _count(summary, activity, done)
+        _write(progress, summary if change.stored else None)
         if score is not None or progress.status != before:
             signals.activity_finished.send(
                 __name__, user=user, activity=activity, progress=progress
             )
-        summary.last_activity_key, summary.last_activity_at = activity.activity_key, now
-        _recount(summary, activity, user=user)
+        _announce(summary, change, user=user)
     return progress
+
+
+# The activity row of a completion or score, created or updated (time spent is the visits').
+ACTIVITY_COLUMNS = (
+    "user_id",
+    "course_key",
+    "activity_key",
+    "status",
+    "score",
+    "score_source",
+    "attempts",
+    "first_seen_at",
+    "last_seen_at",
+    "completed_at",
+)
+ACTIVITY_UPSERT = (
+    "INSERT INTO progress_activityprogress (user_id, course_key, activity_key, status, score, "
+    "score_source, attempts, first_seen_at, last_seen_at, completed_at, time_spent) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0) ON CONFLICT (user_id, activity_key) "
+    "DO UPDATE SET status = excluded.status, score = excluded.score, "
+    "score_source = excluded.score_source, attempts = excluded.attempts, "
+    "first_seen_at = COALESCE(progress_activityprogress.first_seen_at, excluded.first_seen_at), "
+    "last_seen_at = excluded.last_seen_at, completed_at = excluded.completed_at"
+)
+SUMMARY_COLUMNS = ("completed_activities", "total_activities", "percent_complete", "completed_at")
+SUMMARY_UPDATE = (
+    "UPDATE progress_courseprogress SET completed_activities = %s, total_activities = %s, "
+    "percent_complete = %s, completed_at = %s WHERE id = %s"
+)
+# PostgreSQL: both in one statement (the summary is already locked by this transaction).
+BOTH_WRITES = (
+    f"WITH activity AS ({ACTIVITY_UPSERT} RETURNING id) "  # noqa: S608 - constants only
+    f"{SUMMARY_UPDATE} RETURNING (SELECT id FROM activity)"
+)
+# The learner's course summary, created if needed and made the resume point; the row stays
+# locked until commit (a parallel write for the same learner and course waits here).
+SUMMARY_UPSERT = (
+    "INSERT INTO progress_courseprogress (user_id, course_key, completed_activities, "
+    "total_activities, percent_complete, last_activity_key, last_activity_at, started_at) "
+    "VALUES (%s, %s, 0, 0, 0, %s, %s, %s) ON CONFLICT (user_id, course_key) DO UPDATE SET "
+    "last_activity_key = excluded.last_activity_key, "
+    "last_activity_at = excluded.last_activity_at RETURNING id, completed_activities, "
+    "total_activities, percent_complete, started_at, completed_at"
+)
+
+
+def _prepared(obj, columns) -> list:
+    """Values of ``obj``'s ``columns`` as the database takes them (UUIDs, decimals, times)."""
+    fields = {field.attname: field for field in obj._meta.concrete_fields}
+    return [
+        fields[name].get_db_prep_save(getattr(obj, name), connection=connection) for name in columns
+    ]
+
+
+def _upsert_summary(user, activity: ActivityRef, now) -> CourseProgress:
+    """The learner's summary of the course, locked until commit, in one statement."""
+    summary = CourseProgress(
+        user=user,
+        course_key=activity.course_key,
+        last_activity_key=activity.activity_key,
+        last_activity_at=now,
+        started_at=now,
+    )
+    columns = ("user_id", "course_key", "last_activity_key", "last_activity_at", "started_at")
+    stored = next(iter(CourseProgress.objects.raw(SUMMARY_UPSERT, _prepared(summary, columns))))
+    for name in ("id", *SUMMARY_COLUMNS, "started_at"):
+        setattr(summary, name, getattr(stored, name))
+    return summary
+
+
+def _write(progress: ActivityProgress, summary: CourseProgress | None) -> None:
+    """Upsert the activity row and (if given) update the summary's count: one statement on
+    PostgreSQL (a data-modifying WITH), two elsewhere."""
+    params = _prepared(progress, ACTIVITY_COLUMNS)
+    with connection.cursor() as cursor:
+        if summary is not None and connection.vendor == "postgresql":
+            cursor.execute(BOTH_WRITES, [*params, *_prepared(summary, SUMMARY_COLUMNS), summary.pk])
+            progress.pk = cursor.fetchone()[0]
+            return
+        cursor.execute(ACTIVITY_UPSERT + " RETURNING id", params)
+        progress.pk = cursor.fetchone()[0]
+        if summary is not None:
+            cursor.execute(SUMMARY_UPDATE, [*_prepared(summary, SUMMARY_COLUMNS), summary.pk])
+
+
+def _course_rows(user_id: int, activity: ActivityRef) -> dict[UUID, ActivityProgress]:
+    """The activity's row and the learner's done rows of the course's required activities
+    (one query, after the summary lock: it sees every write that held the lock before)."""
+    rows = ActivityProgress.objects.filter(
+        Q(activity_key=activity.activity_key)
+        | Q(activity_key__in=list(activity.course_activity_keys), status__in=DONE_STATUSES),
+        user_id=user_id,
+    )
+    return {row.activity_key: row for row in rows}
 
 
 def _locked_summary(user, activity: ActivityRef) -> CourseProgress:
@@ -262,28 +418,46 @@ def _done_count(user_id: int, activity: ActivityRef) -> int:
     return sum(1 for row in rows if activity.counts(row))
 
 
-def _recount(summary: CourseProgress, activity: ActivityRef, *, user) -> None:
-    """Recount the locked summary by the course's rule; send the signals for what changed."""
-    completed = _done_count(summary.user_id, activity)
+@dataclass(frozen=True)
+class _Change:
+    stored: bool  # the summary's count changed and must be written
+    progressed: bool  # its percentage changed
+    completed: bool  # the course is completed by this write
+
+
+def _count(summary: CourseProgress, activity: ActivityRef, completed: int) -> _Change:
+    """Set the locked summary's count by the course's rule; say what changed."""
     total = len(activity.course_activity_keys)
-    percent_before, newly_completed = summary.percent_complete, False
+    before = (summary.completed_activities, summary.total_activities, summary.percent_complete)
     summary.completed_activities, summary.total_activities = completed, total
     summary.percent_complete = (100 * completed) // total if total else 0
-    if total and completed >= total and summary.completed_at is None:
-        summary.completed_at = timezone.now()
-        newly_completed = True
-    summary.save()
-    if summary.percent_complete != percent_before:
-        signals.course_progressed.send(__name__, user=user, summary=summary)
+    newly_completed = bool(total and completed >= total and summary.completed_at is None)
     if newly_completed:
+        summary.completed_at = timezone.now()
+    return _Change(
+        stored=newly_completed or before[:2] != (completed, total),
+        progressed=summary.percent_complete != before[2],
+        completed=newly_completed,
+    )
+
+
+def _announce(summary: CourseProgress, change: _Change, *, user) -> None:
+    if change.progressed:
+        signals.course_progressed.send(__name__, user=user, summary=summary)
+    if change.completed:
         signals.course_completed.send(__name__, user=user, summary=summary)
 
 
 def refresh_course_totals(*, user, activity: ActivityRef) -> CourseProgress:
     """Recount a summary (for example after a teacher added or removed activities)."""
-    with transaction.atomic():
+    with transaction.atomic(), signals.batch():
         summary = _locked_summary(user, activity)
-        _recount(summary, activity, user=user)
+        change = _count(summary, activity, _done_count(summary.user_id, activity))
+        if change.stored:
+            CourseProgress.objects.filter(pk=summary.pk).update(
+                **{name: getattr(summary, name) for name in SUMMARY_COLUMNS}
+            )
+        _announce(summary, change, user=user)
     return summary
 
 
@@ -291,7 +465,9 @@ __all__ = [
     "ActivityRef",
     "ProgressError",
     "record_completion",
+    "record_first_visit",
     "record_score",
+    "record_seen",
     "record_visit",
     "refresh_course_totals",
 ]

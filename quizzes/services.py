@@ -13,11 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import SavadError
+from courses.models import Enrolment
 from courses.selectors import course_syllabus, is_enrolled
 from progress import signals
 from progress.services import record_score
@@ -139,6 +140,74 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     return attempt
 
 
+class AlreadySubmitted(QuizError):
+    """The attempt is no longer open (a second submit, a closed attempt)."""
+
+
+def _locked_with_responses(attempt_id: int, user) -> tuple[Attempt, dict[int, Response]]:
+    """The learner's attempt, locked until commit, with its quiz page and its responses by
+    position, in one query; each response carries what grading needs next: whether the learner
+    is enrolled and the scores of their finished attempts at the quiz (first, best, sum, count).
+    """
+    finished = Attempt.objects.filter(
+        user_id=user.pk, quiz_key=OuterRef("attempt__quiz_key"), state=Attempt.State.FINISHED
+    )
+    totals = finished.order_by().values("user_id")
+    rows = list(
+        Response.objects.filter(attempt_id=attempt_id, attempt__user_id=user.pk)
+        .select_related("attempt__quiz_page")
+        .select_for_update(of=("attempt",))
+        .annotate(
+            learner_enrolled=Exists(
+                Enrolment.objects.filter(
+                    user_id=user.pk, course_key=OuterRef("attempt__course_key")
+                )
+            ),
+            first_score=Subquery(finished.order_by("number").values("score")[:1]),
+            best_score=Subquery(totals.annotate(value=Max("score")).values("value")),
+            score_sum=Subquery(totals.annotate(value=Sum("score")).values("value")),
+            score_count=Subquery(totals.annotate(value=Count("pk")).values("value")),
+        )
+        .order_by("position")
+    )
+    if not rows:  # every attempt has responses: this one is missing or another learner's
+        raise QuizError(_("This attempt does not exist or is not yours."), status=404)
+    attempt = rows[0].attempt
+    attempt.user = user
+    first = rows[0]
+    attempt.earlier = Earlier(
+        enrolled=first.learner_enrolled,
+        first=first.first_score,
+        best=first.best_score,
+        total=first.score_sum or Decimal(0),
+        count=first.score_count or 0,
+    )
+    for row in rows:
+        row.attempt = attempt
+    return attempt, {row.position: row for row in rows}
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The learner's finished attempts at a quiz before this submit (for its grade)."""
+
+    enrolled: bool
+    first: Decimal | None
+    best: Decimal | None
+    total: Decimal
+    count: int
+
+    def grade(self, method: str, score: Decimal) -> Decimal:
+        """The quiz grade once ``score`` (the newest finished attempt) is added."""
+        if method == GradingMethod.LAST:
+            return score
+        if method == GradingMethod.FIRST:
+            return self.first if self.first is not None else score
+        if method == GradingMethod.AVERAGE:
+            return ((self.total + score) / (self.count + 1)).quantize(FOUR_PLACES, ROUND_HALF_UP)
+        return score if self.best is None else max(self.best, score)
+
+
 def _locked_attempt(attempt_id: int, user) -> Attempt:
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
     if attempt is None:
@@ -172,7 +241,9 @@ def _clean_answers(responses: dict[int, Response], answers: dict) -> dict[int, d
     return cleaned
 
 
-def _store(responses: dict[int, Response], cleaned: dict[int, dict], now) -> None:
+def _store(
+    responses: dict[int, Response], cleaned: dict[int, dict], now, *, save: bool = True
+) -> None:
     changed = []
     for position, answer in cleaned.items():
         response = responses[position]
@@ -183,7 +254,8 @@ def _store(responses: dict[int, Response], cleaned: dict[int, dict], now) -> Non
         response.state = Response.State.UNANSWERED
         response.fraction = None
         changed.append(response)
-    Response.objects.bulk_update(changed, ["answer", "answered_at", "state", "fraction"])
+    if save:
+        Response.objects.bulk_update(changed, ["answer", "answered_at", "state", "fraction"])
 
 
 def attempt_save(*, user, attempt_id: int, answers: dict, check: int | None = None) -> Attempt:
@@ -209,14 +281,19 @@ def attempt_save(*, user, attempt_id: int, answers: dict, check: int | None = No
     return attempt
 
 
-def attempt_submit(*, user, attempt_id: int, answers: dict | None = None) -> Attempt:
-    """Submit and grade an attempt. Late answers (after deadline + grace) are refused."""
+def attempt_submit(*, user, attempt_id: int, answers=None) -> Attempt:
+    """Submit and grade an attempt. Late answers (after deadline + grace) are refused.
+
+    ``answers``: by position, or a function of the attempt's responses returning them (a view
+    reading its form, without loading the responses twice).
+    """
     now = timezone.now()
     with transaction.atomic():
-        attempt = _locked_attempt(attempt_id, user)
+        attempt, responses = _locked_with_responses(attempt_id, user)
         if attempt.state != Attempt.State.IN_PROGRESS:
-            raise QuizError(_("This attempt has already been submitted."), status=409)
-        responses = {r.position: r for r in attempt.responses.all()}
+            raise AlreadySubmitted(_("This attempt has already been submitted."), status=409)
+        if callable(answers):
+            answers = answers(list(responses.values()))
         if _is_overdue(attempt, now):
             if answers:
                 raise QuizError(
@@ -226,9 +303,9 @@ def attempt_submit(*, user, attempt_id: int, answers: dict | None = None) -> Att
                     ),
                     status=409,
                 )
-        elif answers:
-            _store(responses, _clean_answers(responses, answers), now)
-        _finish(attempt, list(responses.values()), now)
+        elif answers:  # stored with the grades below, in one UPDATE
+            _store(responses, _clean_answers(responses, answers), now, save=False)
+        _finish(attempt, list(responses.values()), now, fields=RESPONSE_FIELDS)
     return attempt
 
 
@@ -251,11 +328,16 @@ def _grade_response(response: Response) -> None:
     )
 
 
-def _finish(attempt: Attempt, responses: list[Response], now) -> None:
+RESPONSE_FIELDS = ["answer", "answered_at", "state", "fraction"]
+
+
+def _finish(
+    attempt: Attempt, responses: list[Response], now, *, fields=("fraction", "state")
+) -> None:
     for response in responses:
         if not response.checked:
             _grade_response(response)
-    Response.objects.bulk_update(responses, ["fraction", "state"])
+    Response.objects.bulk_update(responses, list(fields))
     attempt.submitted_at = now
     _total(attempt, responses)
 
@@ -273,7 +355,7 @@ def _total(attempt: Attempt, responses: list[Response]) -> None:
         if attempt.max_marks
         else Decimal(1)
     )
-    quiz = QuizPage.objects.filter(translation_key=attempt.quiz_key).first()
+    quiz = _quiz_of(attempt)
     pass_mark = (quiz.pass_mark if quiz else Decimal(50)) / 100
     if pending:
         attempt.state, attempt.passed = Attempt.State.NEEDS_GRADING, None
@@ -282,7 +364,15 @@ def _total(attempt: Attempt, responses: list[Response]) -> None:
         attempt.passed = attempt.score >= pass_mark
     attempt.save()
     if not pending and attempt.user_id and quiz is not None:
-        _report_progress(attempt, quiz, pass_mark)
+        _report_progress(attempt, quiz, pass_mark, responses)
+
+
+def _quiz_of(attempt: Attempt) -> QuizPage | None:
+    """The quiz page the attempt was taken on (loaded with a locked attempt), else any
+    translation of it."""
+    if attempt.quiz_page_id and "quiz_page" in attempt._state.fields_cache:
+        return attempt.quiz_page
+    return QuizPage.objects.filter(translation_key=attempt.quiz_key).first()
 
 
 def quiz_grade(*, user, quiz: QuizPage) -> Decimal | None:
@@ -310,27 +400,36 @@ def grade_from_scores(method: str, scores: list[Decimal]) -> Decimal | None:
     return max(scores)
 
 
-def _report_progress(attempt: Attempt, quiz: QuizPage, pass_mark: Decimal) -> None:
+def _report_progress(
+    attempt: Attempt, quiz: QuizPage, pass_mark: Decimal, responses: list[Response]
+) -> None:
     """Feed the quiz grade to the progress core (for learners; teachers' tries don't count)."""
-    if not is_enrolled(user=attempt.user, course=quiz.course):
-        return
-    overall = quiz_grade(user=attempt.user, quiz=quiz)
+    earlier = getattr(attempt, "earlier", None)  # read with the locked attempt
+    if earlier is not None:
+        if not earlier.enrolled:
+            return
+        overall = earlier.grade(quiz.grading_method, attempt.score)
+    else:
+        if not is_enrolled(user=attempt.user, course=quiz.course):
+            return
+        overall = quiz_grade(user=attempt.user, quiz=quiz)
     if overall is None:
         return
     activity = quiz.activity_ref(course_syllabus(quiz.course))
-    signals.attempt_answered.send(
-        __name__,
-        user=attempt.user,
-        activity=activity,
-        attempt=attempt,
-        responses=sorted(attempt.responses.all(), key=lambda r: r.position),
-    )
-    record_score(
-        user=attempt.user,
-        activity=activity,
-        score=overall,
-        passed=overall >= pass_mark,
-    )
+    with signals.batch():  # the answers' and the score's records are written together
+        signals.attempt_answered.send(
+            __name__,
+            user=attempt.user,
+            activity=activity,
+            attempt=attempt,
+            responses=sorted(responses, key=lambda r: r.position),
+        )
+        record_score(
+            user=attempt.user,
+            activity=activity,
+            score=overall,
+            passed=overall >= pass_mark,
+        )
 
 
 def _immediate(attempt: Attempt, field: str) -> bool:

@@ -46,9 +46,9 @@ def _localized_quiz(attempt: Attempt) -> QuizPage | None:
     return localized(quiz)
 
 
-def _question_shapes(attempt: Attempt) -> list[dict]:
+def _question_shapes(responses) -> list[dict]:
     shapes = []
-    for response in attempt.responses.all():
+    for response in responses:
         spec = response.spec["spec"]
         shapes.append(
             {
@@ -72,6 +72,8 @@ def start(request, page_id: int):
 
 @login_required
 def attempt_view(request, attempt_id: int):
+    if request.method == "POST" and request.POST.get("action") == "submit":
+        return _submit(request, attempt_id)
     attempt = _own_attempt(request, attempt_id)
     if request.method != "POST" and attempt.state == Attempt.State.IN_PROGRESS and attempt.deadline:
         attempt = services.close_overdue_attempt(attempt)  # late POSTs get told why first
@@ -101,29 +103,44 @@ def attempt_view(request, attempt_id: int):
     )
 
 
-def _post_answers(request, attempt: Attempt, quiz):
-    action = request.POST.get("action", "save")
+def _submit(request, attempt_id: int):
+    """Submit with the posted answers: the attempt is read once, locked, by the service."""
     try:
-        answers = answers_from_post(_question_shapes(attempt), request.POST)
-        if action == "submit":
-            services.attempt_submit(user=request.user, attempt_id=attempt.pk, answers=answers)
-        else:
-            check = request.POST.get("check")
-            services.attempt_save(
-                user=request.user,
-                attempt_id=attempt.pk,
-                answers=answers,
-                check=int(check) if check and check.isdigit() else None,
-            )
+        services.attempt_submit(
+            user=request.user,
+            attempt_id=attempt_id,
+            answers=lambda responses: answers_from_post(_question_shapes(responses), request.POST),
+        )
+    except services.AlreadySubmitted:
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt_id]))
+    except SavadError as error:
+        attempt = Attempt.objects.filter(pk=attempt_id, user=request.user).first()
+        quiz = _localized_quiz(attempt) if attempt is not None else None
+        if quiz is not None:
+            error.back = (quiz.get_url(request), _("Back to the quiz"))
+        raise
+    if wants_json(request):
+        return JsonResponse({"ok": True, "saved_at": timezone.now().isoformat()})
+    messages.success(request, _("Your attempt was submitted."))
+    return HttpResponseRedirect(reverse("quizzes:review", args=[attempt_id]))
+
+
+def _post_answers(request, attempt: Attempt, quiz):
+    try:
+        answers = answers_from_post(_question_shapes(attempt.responses.all()), request.POST)
+        check = request.POST.get("check")
+        services.attempt_save(
+            user=request.user,
+            attempt_id=attempt.pk,
+            answers=answers,
+            check=int(check) if check and check.isdigit() else None,
+        )
     except SavadError as error:
         if quiz is not None:
             error.back = (quiz.get_url(request), _("Back to the quiz"))
         raise
     if wants_json(request):
         return JsonResponse({"ok": True, "saved_at": timezone.now().isoformat()})
-    if action == "submit":
-        messages.success(request, _("Your attempt was submitted."))
-        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
     messages.success(request, _("Your answers were saved."))
     return HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.pk]))
 

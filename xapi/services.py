@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import jobs
+from progress import signals as progress_signals
 
 from .models import OutboxStatement
 
@@ -24,6 +25,8 @@ def record(statement: dict, *, user, ignore_conflicts: bool = False) -> None:
     id recorded twice by parallel requests is kept once).
     """
     row = _row(statement, user)
+    if progress_signals.defer(_record_rows, row):
+        return  # stored with the other statements of the same progress write
     if ignore_conflicts:
         OutboxStatement.objects.bulk_create([row], ignore_conflicts=True)
     else:
@@ -35,7 +38,20 @@ def record_many(statements: list[dict], *, user) -> None:
     """Store several statements in one INSERT (an attempt's answers), in their order."""
     if not statements:
         return
-    OutboxStatement.objects.bulk_create(_row(statement, user) for statement in statements)
+    rows = [_row(statement, user) for statement in statements]
+    if all(progress_signals.defer(_record_rows, row) for row in rows):
+        return  # in a progress write's batch: stored with its other statements
+    OutboxStatement.objects.bulk_create(rows)
+    schedule_delivery()
+
+
+def _record_rows(rows: list[OutboxStatement]) -> None:
+    """The statements of one progress write in one INSERT.
+
+    Conflicts are ignored: the deterministic ids (a launch, a course completion) are kept
+    once; the others are random UUIDs.
+    """
+    OutboxStatement.objects.bulk_create(rows, ignore_conflicts=True)
     schedule_delivery()
 
 
