@@ -47,7 +47,13 @@ REDIS = "redis://127.0.0.1:6379/15"
 # passwords with a fast hasher: PBKDF2 costs about a second of CPU per login on two cores, which
 # would measure the hasher, not the site.
 SERVER_SETTINGS = """\
+import os
+
 from lms.settings.production import *  # noqa: F403
+
+# Not in CACHE_URL: django-environ passes a `key_prefix` query to Django's Redis cache in
+# lower case, where Django ignores it.
+CACHES["default"]["KEY_PREFIX"] = os.environ["LOAD_CACHE_PREFIX"]  # noqa: F405
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
@@ -181,7 +187,8 @@ class Servers:
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
-            "CACHE_URL": f"{REDIS}?key_prefix={self.prefix}",
+            "CACHE_URL": REDIS,
+            "LOAD_CACHE_PREFIX": self.prefix,
             "CELERY_BROKER_URL": REDIS,
             "CELERY_QUEUE": self.prefix,
             "STATIC_ROOT": str(self.workdir / "static"),
