@@ -199,3 +199,36 @@ def test_search_benchmark_times_search_page_and_autocomplete_beside_a_raw_query(
     else:
         assert summary["database"] == "sqlite"
         assert summary["raw"] is None and summary["ratio"] is None
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="bench/load.py runs two servers on one PostgreSQL database",
+)
+def test_load_benchmark_serves_learners_on_two_servers_and_stores_each_write_once(bench_env):
+    result = subprocess.run(
+        [sys.executable, "bench/load.py", "--users", "5", "--seconds", "8", "--think", "0.2"]
+        + ["--workers", "1", "--threads", "2"],
+        cwd=ROOT,
+        env=bench_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]  # a failed request or write exits 1
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["target"] == "savad" and summary["servers"] == 2
+    assert summary["total"]["requests"] > 0 and summary["total"]["failures"] == 0
+    assert summary["errors"] == []
+    for page in ("login", "catalogue", "course", "lesson", "complete"):
+        row = summary["pages"][page]
+        assert row["requests"] > 0 and row["failures"] == 0, (page, row)
+        assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], (page, row)
+    writes = summary["writes"]
+    assert writes["completions"] > 0  # the users marked lessons complete …
+    assert writes["completion_rows"] == writes["completions"]  # … each stored exactly once
+    assert writes["submitted_attempts"] == writes["submits"]
+    assert writes["completions_lost"] == writes["completions_extra"] == 0
+    assert writes["completions_duplicated"] == writes["submits_lost"] == 0
+    assert writes["submits_extra"] == 0 and summary["writes_ok"] is True

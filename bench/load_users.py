@@ -1,0 +1,141 @@
+"""The locustfile of ``bench/load.py``: learners walking through a course over HTTP.
+
+Run by ``bench/load.py`` (``locust -f bench/load_users.py --headless …``), never alone: the
+plan (accounts, URLs, servers) comes from the JSON file ``LOAD_PLAN`` names, and what the users
+did (figures, errors, every write the server confirmed) goes to the file ``LOAD_RESULT`` names.
+
+Each user logs in with an account of its own, on one of the servers in turn, enrols, then, a
+page per task: the catalogue, the course, each lesson in turn with its "mark complete" (the
+first time round; later rounds only read them), the dashboard and the quiz (start, save
+answers, submit, review), then round again. A write counts as confirmed when its answer is the
+redirect the view sends after the commit.
+"""
+
+import itertools
+import json
+import os
+import re
+
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+THINK = PLAN["think"]
+NUMBERS = itertools.count()
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CONFIRMED = {"completions": [], "submits": []}
+ATTEMPTED = {"completions": 0, "submits": 0}
+
+
+class Learner(FastHttpUser):
+    wait_time = between(THINK * 0.5, THINK * 1.5)
+
+    def __init__(self, environment):
+        self.number = next(NUMBERS)
+        self.host = PLAN["hosts"][self.number % len(PLAN["hosts"])]
+        super().__init__(environment)
+        self.username = f"{PLAN['username_prefix']}{self.number}"
+        self.steps = self.journey()
+
+    def on_start(self):
+        form = self.page("login form", PLAN["login"])
+        self.post(
+            "login", PLAN["login"], form, {"username": self.username, "password": PLAN["password"]}
+        )
+        page = self.page("course", PLAN["course"])
+        self.post("enrol", PLAN["enrol"], page, {})
+
+    @task
+    def step(self):
+        next(self.steps)
+
+    def journey(self):
+        """The course from its first lesson to the quiz, then again (the lessons only read)."""
+        lessons = list(PLAN["lessons"])
+        while True:
+            yield self.page("catalogue", PLAN["catalogue"])
+            yield self.page("course", PLAN["course"])
+            for lesson in PLAN["lessons"]:
+                html = self.page("lesson", lesson["url"])
+                if lessons and lessons[0] is lesson:
+                    lessons.pop(0)
+                    ATTEMPTED["completions"] += 1
+                    if self.post("complete", lesson["complete"], html, {}):
+                        CONFIRMED["completions"].append([self.username, lesson["id"]])
+                yield
+            yield self.page("dashboard", PLAN["dashboard"])
+            yield from self.quiz()
+
+    def quiz(self):
+        html = self.page("quiz", PLAN["quiz"])
+        attempt = self.post("quiz start", PLAN["quiz_start"], html, {}, expect="/attempts/")
+        if not attempt:
+            return
+        yield
+        html = self.page("quiz attempt", attempt)
+        choice = re.search(r'name="q1-choice" value="([^"]+)"', html or "")
+        answers = {"q1-choice": choice.group(1) if choice else "", "q2-value": "false"}
+        answers |= {"q3-text": "کروم", "q4-text": "۴"}
+        self.post("quiz save", attempt, html, {**answers, "action": "save"}, expect="/attempts/")
+        yield
+        ATTEMPTED["submits"] += 1
+        review = self.post(
+            "quiz submit", attempt, html, {**answers, "action": "submit"}, expect="/review/"
+        )
+        if review:
+            CONFIRMED["submits"].append(self.username)
+            yield self.page("quiz review", review)
+
+    def page(self, name: str, url: str) -> str:
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return ""
+            return response.text
+
+    def post(self, name: str, url: str, form_page: str, data: dict, expect: str = "/") -> str:
+        """POST with the CSRF token of ``form_page``; the redirect's target, or "" on failure."""
+        token = CSRF.search(form_page or "")
+        data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        with self.client.post(
+            url, data=data, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            location = response.headers.get("Location", "") if response.headers else ""
+            if response.status_code != 302 or expect not in location:
+                response.failure(f"status {response.status_code} to {location!r}")
+                return ""
+            return location
+
+
+@events.quitting.add_listener
+def write_result(environment, **_kwargs):
+    stats = environment.stats
+    pages = {}
+    for (name, _method), entry in sorted(stats.entries.items()):
+        pages[name] = {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "requests_per_s": round(entry.total_rps, 2),
+            "p50_ms": entry.get_response_time_percentile(0.5),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+            "p99_ms": entry.get_response_time_percentile(0.99),
+        }
+    total = stats.total
+    result = {
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "requests_per_s": round(total.total_rps, 2),
+        "p50_ms": total.get_response_time_percentile(0.5),
+        "p95_ms": total.get_response_time_percentile(0.95),
+        "p99_ms": total.get_response_time_percentile(0.99),
+        "pages": pages,
+        "errors": [
+            {"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
+            for error in stats.errors.values()
+        ],
+        "users_started": next(NUMBERS),
+        "confirmed": CONFIRMED,
+        "attempted": ATTEMPTED,
+    }
+    with open(os.environ["LOAD_RESULT"], "w", encoding="utf-8") as file:
+        json.dump(result, file)
