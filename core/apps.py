@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Savad core")
 
     def ready(self):
-        from . import receivers  # app loading: receivers import models, ready only now
+        from . import checks, receivers  # noqa: F401 - app loading: checks register themselves
 
         register_converter(IdConverter, "id")
         receivers.connect()

@@ -95,17 +95,31 @@ def test_production_settings_are_strict():
     assert s["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
+SHARED_CACHE = "redis://127.0.0.1:6379/13"
+
+
 def test_check_deploy_is_clean_in_production():
+    env = production_env(CACHE_URL=SHARED_CACHE)
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env=clean_env(DJANGO_SETTINGS_MODULE="lms.settings.production", **production_env()),
+        env=clean_env(DJANGO_SETTINGS_MODULE="lms.settings.production", **env),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_each_process_keeps_its_own_cache():
+    result = run_manage(
+        "check",
+        "--deploy",
+        env=clean_env(DJANGO_SETTINGS_MODULE="lms.settings.production", **production_env()),
+    )
+    assert "savad.W001" in result.stdout + result.stderr
+    assert "set CACHE_URL" in result.stdout + result.stderr
 
 
 def test_the_readme_check_deploy_command_is_clean_as_written():
