@@ -31,7 +31,7 @@ def wire_bytes(response) -> int:
     whitenoise and the proxy send it), else as it is (images, fonts: compressed already)."""
     body = response.body()
     kind = response.headers.get("content-type", "")
-    if kind.startswith(COMPRESSIBLE) and response.headers.get("content-encoding") is None:
+    if kind.startswith(COMPRESSIBLE):  # the wire size whether or not this server compressed it
         return len(gzip.compress(body, compresslevel=6))
     return len(body)
 
@@ -39,9 +39,12 @@ def wire_bytes(response) -> int:
 def page_weight(page, url: str) -> tuple[int, list[str]]:
     """The wire bytes of ``url`` and everything it loads (what ``NOT_COUNTED`` names apart)."""
     counted: list[tuple[str, int]] = []
+    missing: list[str] = []
 
     def record(response):
         path = urlsplit(response.url).path
+        if response.status >= 400:
+            missing.append(f"{response.url}: {response.status}")
         if response.status < 300 and not path.startswith(NOT_COUNTED):
             counted.append((response.url, wire_bytes(response)))  # before the page moves on
 
@@ -49,6 +52,7 @@ def page_weight(page, url: str) -> tuple[int, list[str]]:
     page.goto(url)
     page.wait_for_load_state("networkidle")
     page.remove_listener("response", record)
+    assert not missing, f"{url} asked for what is not there: {missing}"
     return sum(size for _url, size in counted), [url for url, _size in counted]
 
 
