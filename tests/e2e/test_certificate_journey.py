@@ -19,7 +19,7 @@ COURSE_PATH = "/fa/courses/your-phone/"  # the demo course the demo learner is e
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed(curriculum=False)  # the demo courses only: test_curriculum_journey loads the rest
+    demo.seed(curriculum=False)  # the demo courses: the whole learner journey loads the rest
 
 
 def fa(message: str) -> str:

@@ -12,7 +12,7 @@ LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed(curriculum=False)  # the demo courses only: test_curriculum_journey loads the rest
+    demo.seed(curriculum=False)  # the demo courses: the whole learner journey loads the rest
 
 
 def log_in(page, base):

@@ -10,7 +10,7 @@ LEARNER = next(a for a in DEMO_ACCOUNTS if a.role == "learner")
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed(curriculum=False)  # the demo courses only: test_curriculum_journey loads the rest
+    demo.seed(curriculum=False)  # the demo courses: the whole learner journey loads the rest
 
 
 def test_demo_learner_logs_in_in_persian_and_sees_home(page, live_server, demo_site):

@@ -4,6 +4,7 @@ work through a course's lessons, answer an H5P exercise in the lesson's language
 do a practice simulation, open the dashboard, download the certificate and verify it.
 axe-core runs on every page the learner sees, and no page is wider than the screen."""
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from django.core import mail
 from django.utils import translation
 
 from courses.models import LessonPage
+from demo.curriculum import curriculum_dir
 from demo.simulations import scenario_steps
 from simulations.models import SimulationAttempt
 from tests.e2e.conftest import axe_violations
@@ -20,6 +22,9 @@ SCREENS = {"phone": (360, 740), "desktop": (1280, 800)}
 BROWSER_LOCALES = {"fa": "fa-IR", "en": "en-GB"}
 # The H5P true/false exercise of the curriculum's two-step verification lesson, per language.
 H5P_WORDS = {"fa": ("نادرست", "بررسی"), "en": ("False", "Check")}
+CURRICULUM = [
+    json.loads(path.read_text(encoding="utf-8")) for path in sorted(curriculum_dir().glob("*.json"))
+]
 
 
 @pytest.fixture
@@ -104,6 +109,8 @@ def journey_of_a_new_learner(browser, base: str, language: str, screen: str) -> 
 
         journey.goto(f"/{language}/")
         journey.goto(f"/{language}/courses/")
+        for spec in CURRICULUM:  # the curriculum's courses, in the page's language
+            assert page.get_by_role("link", name=spec[language]["title"], exact=True).is_visible()
 
         # A course worked through lesson by lesson: "mark as complete" leads on, then back.
         course_path = f"/{language}/courses/your-phone/"
@@ -125,11 +132,19 @@ def journey_of_a_new_learner(browser, base: str, language: str, screen: str) -> 
         journey.goto(lesson.url)
         frame = page.frame_locator("iframe[data-h5p-frame]")
         assert frame.locator("html").get_attribute("lang") == language
+        direction = "rtl" if language == "fa" else "ltr"
+        assert frame.locator("html").get_attribute("dir") == direction
         wrong, check = H5P_WORDS[language]
         frame.get_by_role("radio", name=wrong).click()
         with page.expect_response(re.compile(r"/h5p/xapi/")) as posted:
             frame.get_by_role("button", name=check).click()
         assert posted.value.status == 200
+        # The language switch leads to the lesson's translation, whose exercise speaks its own.
+        other = "en" if language == "fa" else "fa"
+        translation_url = LessonPage.objects.get(
+            translation_key=lesson.translation_key, locale__language_code=other
+        ).url
+        assert page.locator(f"a[hreflang={other}]").first.get_attribute("href") == translation_url
 
         # A quiz: started, submitted, reviewed with its score.
         bills = f"/{language}/courses/pay-a-bill-online/"
@@ -174,7 +189,6 @@ def journey_of_a_new_learner(browser, base: str, language: str, screen: str) -> 
         assert t("This certificate is valid.") in page.locator(".verdict").inner_text()
         assert name in page.locator(".certificate-facts").inner_text()
         # The verification page switches language on the learner's demand.
-        other = "en" if language == "fa" else "fa"
         switch = page.locator(f"a[hreflang={other}]").first
         switch.click()
         page.wait_for_function(f"document.documentElement.lang === '{other}'")

@@ -21,7 +21,7 @@ def fa(text: str) -> str:
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed(curriculum=False)  # the demo courses only: test_curriculum_journey loads the rest
+    demo.seed(curriculum=False)  # the demo courses: the whole learner journey loads the rest
 
 
 def log_in(page, base, role):

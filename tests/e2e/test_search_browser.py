@@ -9,7 +9,7 @@ from tests.e2e.conftest import axe_violations
 def demo_site(transactional_db):
     from demo import site as demo
 
-    demo.seed()
+    demo.seed(curriculum=False)  # the demo courses: the whole learner journey loads the rest
 
 
 def test_the_header_box_suggests_titles_however_they_are_spelled(page, live_server, demo_site):
