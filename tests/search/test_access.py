@@ -180,8 +180,11 @@ def test_search_costs_the_same_queries_for_one_result_and_a_full_page(
     _extra_lessons(world.invitation, 14)
     many_queries, many = _queries_for(client, GATED_WORD)
     assert many == 10  # a full page of results
-    assert many_queries == one_queries
-    with django_assert_max_num_queries(one_queries):
+    # On PostgreSQL the results carry their total; elsewhere a full page asks for the count
+    # once more (a page that is not full tells it by itself).
+    counted = 0 if connection.vendor == "postgresql" else 1
+    assert many_queries == one_queries + counted
+    with django_assert_max_num_queries(many_queries):
         client.get("/fa/search/", {"q": GATED_WORD, "page": "2"})
 
 
