@@ -180,7 +180,7 @@ def test_competence_profile_counts_competences_of_completed_courses_only(client,
     assert competence_rows(html) == {1: (1, 3), 2: (0, 6), 3: (0, 4), 4: (2, 4), 5: (0, 4)}
     with translation.override("fa"):
         caption = translation.gettext("Competences covered in each DigComp area")
-    assert f"<caption>{caption}</caption>" in html
+    assert f'<caption id="competence-caption">{caption}</caption>' in html
     data = re.search(r'<script id="competence-data" type="application/json">(.*?)</script>', html)
     assert data and '"covered": [1, 0, 0, 2, 0]' in data.group(1)
     assert '"total": [3, 6, 4, 4, 4]' in data.group(1)
