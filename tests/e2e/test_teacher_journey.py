@@ -94,8 +94,15 @@ def approve(page, base, page_id) -> None:
 
 
 def add_block(page, name: str) -> None:
+    """Add a block at the end of the body, and wait until the form counts it (a save before
+    that would leave it out)."""
+    count = page.locator("[name='body-count']")
+    before = int(count.input_value() or 0)
     page.locator("button.c-sf-add-button").last.click()
     page.get_by_role("option", name=name, exact=True).click()
+    page.wait_for_function(
+        "n => Number(document.querySelector(\"[name='body-count']\").value) > n", arg=before
+    )
 
 
 def test_a_teacher_builds_a_course_and_an_administrator_approves_and_reports_it(desk, live_server):
