@@ -116,3 +116,22 @@ def refetched(built: BuiltCourse) -> BuiltCourse:
         english=again(built.english),
         english_lessons=[again(page) for page in built.english_lessons],
     )
+
+
+def h5p_activity_for_a_learner(client, package, *, slug: str):
+    """A published course with an H5P activity playing ``package``; ``client`` is logged in
+    as a learner enrolled in it. Returns the activity and the player frame's token."""
+    from content.models import H5PActivityPage  # content sits above courses
+    from tests.factories import UserFactory
+
+    built = build_course(slug=slug, lessons=1)
+    activity = H5PActivityPage(title="تمرین", slug="exercise", package=package, pass_mark=50)
+    built.course.add_child(instance=activity)
+    publish(activity)
+    learner = UserFactory()
+    services.enrol(user=learner, course=built.course)
+    client.force_login(learner)
+    activity = H5PActivityPage.objects.get(pk=activity.pk)
+    page = client.get(activity.url).content.decode()
+    token = page.split('class="h5p-frame" src="')[1].split('"')[0].split("/")[3]
+    return activity, token

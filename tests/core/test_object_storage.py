@@ -31,7 +31,7 @@ from courses.models import EnrolmentMode
 from courses.selectors import course_syllabus
 from lms.settings.env import media_storage_from_env
 from progress.services import record_completion
-from tests.builders import build_course, publish
+from tests.builders import build_course, h5p_activity_for_a_learner
 from tests.conftest import clean_env, run_python
 from tests.content.hostile import package as hostile_package
 from tests.core.test_media import _lesson_with_image
@@ -218,15 +218,7 @@ def test_an_h5p_package_is_imported_into_the_bucket_and_played_from_it(
     assert "h5p/libraries/H5P.GreetingCard-1.0/library.json" in keys
     assert not any(key.startswith("h5p/tmp") for key in keys)
 
-    built = build_course(slug="s3-h5p", lessons=1)
-    activity = H5PActivityPage(title="کارت", slug="card", package=package, pass_mark=50)
-    built.course.add_child(instance=activity)
-    publish(activity)
-    learner = UserFactory()
-    services.enrol(user=learner, course=built.course)
-    client.force_login(learner)
-    page = client.get(H5PActivityPage.objects.get(pk=activity.pk).url).content.decode()
-    token = page.split('class="h5p-frame" src="')[1].split('"')[0].split("/")[3]
+    activity, token = h5p_activity_for_a_learner(client, package, slug="s3-h5p")
     frame = Client()  # the sandboxed frame has no cookies
     response = frame.get(reverse("h5p:content", args=[token, "content/content.json"]))
     assert response.status_code == 200  # streamed from the bucket, on the content origin

@@ -9,12 +9,11 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 
 from certificates.models import Certificate
-from content.models import H5PActivityPage
 from courses import services
 from courses.models import EnrolmentMode
 from courses.selectors import course_syllabus
 from progress.services import record_completion
-from tests.builders import build_course, publish
+from tests.builders import build_course, h5p_activity_for_a_learner
 from tests.content.installed import install
 from tests.core.test_media import _lesson_with_image
 from tests.factories import UserFactory
@@ -61,16 +60,8 @@ def test_documents_are_handed_to_the_web_server(client):
 
 
 def test_h5p_files_keep_their_isolation_headers_when_the_web_server_sends_them(client):
-    built = build_course(slug="sendfile-h5p", lessons=1)
     package = install("multichoice.h5p")
-    activity = H5PActivityPage(title="تمرین", slug="colour", package=package, pass_mark=50)
-    built.course.add_child(instance=activity)
-    publish(activity)
-    learner = UserFactory()
-    services.enrol(user=learner, course=built.course)
-    client.force_login(learner)
-    page = client.get(H5PActivityPage.objects.get(pk=activity.pk).url).content.decode()
-    token = page.split('class="h5p-frame" src="')[1].split('"')[0].split("/")[3]
+    _activity, token = h5p_activity_for_a_learner(client, package, slug="sendfile-h5p")
     frame = Client()
     response = frame.get(reverse("h5p:content", args=[token, "content/content.json"]))
     assert sent(response) == f"{INTERNAL}{package.content_dir}/content/content.json"
