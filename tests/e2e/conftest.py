@@ -1,6 +1,8 @@
 """Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server."""
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,60 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+class _InFlight:
+    """Counts the requests the live server is handling (Django's request signals)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+        self.last_change = time.monotonic()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count -= 1
+            self.last_change = time.monotonic()
+
+    def wait_idle(self, quiet=0.25, timeout=15.0):
+        """Return once no request has run for ``quiet`` seconds (or after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                idle_for = time.monotonic() - self.last_change
+                if self.count <= 0 and idle_for >= quiet:
+                    return
+            time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """Let the live server finish what the browser sent last before the database is flushed.
+
+    Pages send beacons as they close (courses/static/courses/visits.js) and H5P frames may still
+    be loading; a request still writing while the test database is flushed makes the flush fail
+    (SQLite's shared in-memory database is locked) and leaves rows for the next test.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    request.getfixturevalue("transactional_db")  # set up first, so flushed after this returns
+    in_flight = _InFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    try:
+        yield
+        in_flight.wait_idle()
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture(scope="session")
