@@ -15,6 +15,7 @@ import posixpath
 from urllib.parse import urljoin
 
 from csp.decorators import csp_exempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.http import (
@@ -200,7 +201,7 @@ def frame(request, token: str):
         user = get_user_model().objects.get(pk=grant.user_id)
         config.update(
             {
-                "saveFreq": 15,
+                "saveFreq": settings.H5P_SAVE_SECONDS,
                 # Without a user (an admin preview) H5P core neither loads nor saves state.
                 "user": {
                     "name": user.get_full_name() or user.get_username(),

@@ -317,6 +317,8 @@ LOGGING = {
 # storage the system's temporary folder (files are then uploaded to a new prefix that the
 # package's row points to only once all are stored: content/storage.py).
 H5P_WORK_DIR = env.str("H5P_WORK_DIR", default="")
+# How often (seconds) the player saves a learner's unfinished answers on the server.
+H5P_SAVE_SECONDS = env.int("H5P_SAVE_SECONDS", default=15)
 # Largest .h5p file the upload form accepts (bytes).
 H5P_MAX_UPLOAD_BYTES = env.int("H5P_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 # What one package may hold (content/h5p/limits.py): entries, path depth, uncompressed bytes in

@@ -46,6 +46,7 @@ def test_learner_answers_a_real_multiple_choice_package_and_it_is_kept(
     page, live_server, h5p_activity, settings, content_host
 ):
     activity, learner = h5p_activity
+    settings.H5P_SAVE_SECONDS = 2
     base = live_server.url
     content_base, frame_prefix = base, "/h5p/frame/"
     if content_host == "separate":  # the same server under another origin
@@ -77,9 +78,9 @@ def test_learner_answers_a_real_multiple_choice_package_and_it_is_kept(
     progress = ActivityProgress.objects.get(user=learner, activity_key=activity.translation_key)
     assert progress.score == 1
 
-    # The player saves its state on the server as the learner goes (every 15 s here) ...
+    # The player saves its state on the server as the learner goes (every 2 s here) ...
     with page.expect_response(
-        lambda r: "/h5p/state/" in r.url and r.request.method == "POST", timeout=40_000
+        lambda r: "/h5p/state/" in r.url and r.request.method == "POST", timeout=20_000
     ) as saved:
         pass
     assert saved.value.ok and saved.value.url.startswith(content_base)
