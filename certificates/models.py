@@ -29,6 +29,10 @@ class Certificate(models.Model):
     certificate per course; a reissued certificate points to the one it ``replaces``.
     """
 
+    # It references a learner and the certificate it replaces, which no admin screen lists as
+    # "usage": nothing for Wagtail's reference index (saves 4 queries per certificate issued).
+    wagtail_reference_index_ignore = True
+
     code = models.CharField(
         _("verification code"), max_length=codes.MAX_LENGTH, unique=True, editable=False
     )

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import jobs
+from core.sql import insert_ignoring_conflicts
 from progress import signals as progress_signals
 
 from .models import OutboxStatement
@@ -51,7 +52,7 @@ def _record_rows(rows: list[OutboxStatement]) -> None:
     Conflicts are ignored: the deterministic ids (a launch, a course completion) are kept
     once; the others are random UUIDs.
     """
-    OutboxStatement.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_ignoring_conflicts(rows)
     schedule_delivery()
 
 

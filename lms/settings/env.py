@@ -46,6 +46,9 @@ def database_from_env(default: str) -> dict:
         config.setdefault("PORT", port or "")
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
+        # Parameters travel apart from the SQL (not quoted into it by psycopg in Python), and a
+        # statement run often by one connection is prepared once (psycopg's threshold).
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return config
 
 
