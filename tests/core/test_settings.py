@@ -58,6 +58,7 @@ def test_database_url_switches_to_postgresql():
         "savad",
     )
     assert s["db"]["CONN_HEALTH_CHECKS"] is True
+    assert s["db"]["OPTIONS"]["server_side_binding"] is True
 
 
 def test_broker_url_turns_off_eager_mode():
