@@ -23,7 +23,9 @@ from tests.conftest import clean_env, run_python
 from tests.content.installed import install
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+# The SQLite pass of `make test` runs the tests marked `sqlite` (the browser journeys cover
+# the rest of these pages on SQLite).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -144,6 +146,7 @@ def test_the_frame_document_is_sandboxed_by_its_own_header_and_needs_no_cookie(c
     assert library["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.sqlite
 def test_content_reaches_only_the_learner_who_may_see_the_activity(client, setup):
     built, package, page, _learner = setup
     _response, config, _xapi = player(client, page, package)
@@ -239,6 +242,7 @@ def test_paths_outside_the_package_are_refused(client, setup):
     assert client.get("/h5p/libraries/../content/x", follow=True).status_code == 404
 
 
+@pytest.mark.sqlite
 def test_a_learners_answer_becomes_their_score_once(client, setup):
     _built, package, page, learner = setup
     _response, _config, xapi_url = player(client, page, package)  # opening the page
@@ -311,6 +315,7 @@ def test_xapi_posts_need_the_csrf_token(setup):
     assert H5PResult.objects.count() == 0
 
 
+@pytest.mark.sqlite
 def test_the_players_saved_state_comes_back_for_that_learner_only(client, setup):
     built, package, page, learner = setup
     _response, config, _xapi = player(client, page, package)

@@ -98,7 +98,9 @@ def test_course_and_lesson_query_counts_do_not_grow_with_the_number_of_lessons(
     client, learner, django_assert_num_queries
 ):
     small = build_course(slug="small", lessons=10)
-    large = build_course(slug="large", lessons=300, modules=3)
+    # 120 lessons: a query per lesson or module would show as dozens more; the 300-lesson case
+    # of the test above checks the budget itself.
+    large = build_course(slug="large", lessons=120, modules=3)
     for built in (small, large):
         enrol(user=learner, course=built.course)
         get_ok(client, built.course.url)
@@ -107,12 +109,12 @@ def test_course_and_lesson_query_counts_do_not_grow_with_the_number_of_lessons(
     small_course, _response = count_queries(client, small.course.url)
     with django_assert_num_queries(small_course):
         response = get_ok(client, large.course.url)
-    assert syllabus_entries(response) == 300
+    assert syllabus_entries(response) == 120
 
     small_lesson, _response = count_queries(client, middle_lesson(small).url)
     with django_assert_num_queries(small_lesson):
         response = get_ok(client, middle_lesson(large).url)
-    assert syllabus_entries(response) == 300
+    assert syllabus_entries(response) == 120
 
     assert small_course <= WARM_BUDGET
     assert small_lesson <= WARM_BUDGET

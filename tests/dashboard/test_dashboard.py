@@ -16,7 +16,9 @@ from tests.builders import BuiltCourse, build_course, refetched
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, standard_questions
 
-pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+# The SQLite pass of `make test` runs the tests marked `sqlite` (the browser journeys cover
+# the rest of these pages on SQLite).
+pytestmark = pytest.mark.django_db
 
 URL = "/fa/dashboard/"
 QUERY_BUDGET = 11  # session, user, 8 reads of the dashboard, the request's site
@@ -99,6 +101,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, site_tree):
     assert response["Location"].startswith("/fa/accounts/login/?next=/fa/dashboard/")
 
 
+@pytest.mark.sqlite
 def test_courses_show_progress_and_where_to_continue(client, learning):
     html = client.get(URL).content.decode()
     going, done, fresh = learning["going"], learning["done"], learning["fresh"]
@@ -200,6 +203,7 @@ def test_chart_is_an_enhancement_loaded_only_here_without_inline_script(client, 
     assert "chart.umd.min.js" not in home
 
 
+@pytest.mark.sqlite
 def test_persian_page_is_rtl_with_jalali_dates(client, learning):
     html = client.get(URL).content.decode()
     assert '<html lang="fa" dir="rtl">' in html
@@ -256,6 +260,7 @@ def _learner_with_courses(count: int):
     return learner
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("courses", [1, 10])
 def test_query_count_does_not_grow_with_courses(
     client, site_tree, django_assert_max_num_queries, courses

@@ -15,7 +15,9 @@ from tests.builders import build_course
 from tests.factories import UserFactory
 from tests.quiz_builders import build_quiz, category, question, standard_questions
 
-pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+# The SQLite pass of `make test` runs the tests marked `sqlite` (the browser journeys cover
+# the rest of these pages on SQLite).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -63,6 +65,7 @@ def right_answers(html: str) -> dict:
     return data
 
 
+@pytest.mark.sqlite
 def test_a_learner_takes_a_quiz_resumes_after_a_reload_and_sees_the_review(client, course, learner):
     quiz = make_quiz(course)
     url = start(client, quiz)
@@ -153,6 +156,7 @@ def test_a_submit_within_the_grace_period_is_accepted(client, course, learner, s
     assert Attempt.objects.get().score == 1
 
 
+@pytest.mark.sqlite
 def test_a_second_submit_changes_nothing(client, course, learner):
     quiz = make_quiz(course)
     url = start(client, quiz)
@@ -172,6 +176,7 @@ def test_a_second_submit_changes_nothing(client, course, learner):
     assert progress.attempts == 1
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("field", "value"),
     [
