@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .env import (
     BASE_DIR,
+    cache_from_env,
     content_origin_from_env,
     database_from_env,
     env,
@@ -130,7 +131,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # --- Data stores -------------------------------------------------------------------------
 DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://savad")}
+CACHES = {"default": cache_from_env(default="locmemcache://savad")}
 
 # --- Accounts ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -52,6 +52,20 @@ def database_from_env(default: str) -> dict:
     return config
 
 
+# Cache settings django-environ leaves in lower case for some backends (Redis), where Django
+# reads only the upper-case names and would silently ignore them.
+_CACHE_KEYS = ("key_prefix", "timeout", "version", "key_function")
+
+
+def cache_from_env(default: str) -> dict:
+    """The default cache from ``CACHE_URL``; ``?key_prefix=…&timeout=…`` work for every backend."""
+    config = env.cache("CACHE_URL", default=default)
+    for key in _CACHE_KEYS:
+        if key in config:
+            config[key.upper()] = config.pop(key)
+    return config
+
+
 def sqlite_options() -> dict:
     """SQLite set up for a web server, where requests write at the same time.
 

@@ -3,14 +3,14 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .env import env
+from .env import cache_from_env, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://savad-test")}
+CACHES = {"default": cache_from_env(default="locmemcache://savad-test")}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="savad-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -81,6 +81,14 @@ def test_cache_and_email_urls():
     assert s["email_host"] == "mail.example.org"
 
 
+def test_cache_url_options_reach_django_in_the_names_it_reads():
+    # django-environ leaves these in lower case for Redis, where Django would ignore them.
+    s = load(CACHE_URL="redis://cache:6379/1?key_prefix=savad-a&timeout=120")
+    assert s["cache"]["LOCATION"] == "redis://cache:6379/1"
+    assert (s["cache"]["KEY_PREFIX"], s["cache"]["TIMEOUT"]) == ("savad-a", 120)
+    assert "key_prefix" not in s["cache"] and "timeout" not in s["cache"]
+
+
 def production_env(**extra):
     return {
         "DEBUG": "0",
