@@ -100,7 +100,7 @@ def enqueue_on_commit(task, *args, robust: bool = False, **kwargs) -> None:
         transaction.on_commit(RunAtCommit(task, args, kwargs), robust=robust)
         return
     job = PendingJob.objects.create(task=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(partial(_publish_new, job.pk), robust=True)
+    transaction.on_commit(partial(_publish_new, job), robust=True)
 
 
 def kick(task) -> None:
@@ -141,17 +141,15 @@ def _note_held_back(task: str) -> None:
         names.append(task)
 
 
-def _publish_new(job_id: int) -> None:
+def _publish_new(job: PendingJob) -> None:
     """After commit: publish the job just written, unless the broker is known to be failing."""
-    now = timezone.now()
-    job = PendingJob.objects.filter(pk=job_id).first()
-    if job is None:
-        return
     if broker_paused():
-        _note_held_back(job.task)
+        if PendingJob.objects.filter(pk=job.pk).exists():  # not published by a flush meanwhile
+            _note_held_back(job.task)
         return
-    # Claim the row: a flush running now may have taken it already.
-    claimed = PendingJob.objects.filter(pk=job_id, next_attempt_at__lte=now).update(
+    # Claim the row: a flush running now may have taken (or published and deleted) it already.
+    now = timezone.now()
+    claimed = PendingJob.objects.filter(pk=job.pk, next_attempt_at__lte=now).update(
         next_attempt_at=now + LEASE
     )
     if not claimed:

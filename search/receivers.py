@@ -8,7 +8,7 @@ made while the broker or the cluster is down reaches the index later.
 """
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.search.index import class_is_indexed
+from wagtail.search.index import get_indexed_models
 
 from core import jobs
 
@@ -17,7 +17,7 @@ from .tasks import refresh_index_entry
 
 
 def queue_index_refresh(sender, instance, raw=False, **kwargs):
-    if raw or not class_is_indexed(sender) or not celery_backend_names():
+    if raw or not celery_backend_names():
         return
     meta = instance._meta
     jobs.enqueue_on_commit(
@@ -26,5 +26,11 @@ def queue_index_refresh(sender, instance, raw=False, **kwargs):
 
 
 def connect() -> None:
-    post_save.connect(queue_index_refresh, dispatch_uid="search-index-save")
-    post_delete.connect(queue_index_refresh, dispatch_uid="search-index-delete")
+    """Connect for the indexed models only: a ``post_delete`` receiver for every model would
+    keep Django from deleting rows of any model in one statement (its fast delete)."""
+    for model in get_indexed_models():
+        label = model._meta.label
+        post_save.connect(queue_index_refresh, sender=model, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(
+            queue_index_refresh, sender=model, dispatch_uid=f"search-delete-{label}"
+        )
