@@ -443,7 +443,8 @@ def compare(argv) -> int:
             text=True,
         )
         print(f"== {target}\n{process.stdout}", end="")
-        sys.stderr.write(process.stderr)
+        if process.returncode:
+            sys.stderr.write(process.stderr[-3000:])
         lines = process.stdout.strip().splitlines()
         if not lines or not lines[-1].startswith("{"):
             raise SystemExit(f"{target}: no summary (exit status {process.returncode})")
