@@ -1,6 +1,7 @@
 """Load test over HTTP: learners on two gunicorn instances sharing PostgreSQL, Redis and a bucket.
 
     DATABASE_URL=postgres://… python bench/load.py [--users 50] [--seconds 60] [--spawn-rate 10]
+        [--target savad|wagtail-lms] [--compare]
 
 Everything runs on loopback and is removed at the end: a throwaway PostgreSQL database
 (``bench/database.py``) with the demo site and a published course of ten lessons and a quiz,
@@ -17,6 +18,11 @@ It prints requests/s and p50/p95/p99 per page, the errors, and checks in the dat
 every completion and every quiz submit the server confirmed (a redirect after its commit) is
 recorded exactly once: no lost and no duplicated rows. The last line is one JSON object; the
 exit status is 1 when a request failed or a write check failed.
+
+``--target wagtail-lms`` puts the same learners on wagtail-lms instead (its own minimal project,
+``bench/wagtail_lms_site/``, and locustfile, ``bench/load_users_wagtail_lms.py``): course,
+lessons and their xAPI completion; ``--compare`` runs both targets and prints Savad's figures
+over wagtail-lms's (bench/README.md).
 """
 
 import argparse
