@@ -1,6 +1,7 @@
 """Load test over HTTP: learners on two gunicorn instances sharing PostgreSQL, Redis and a bucket.
 
     DATABASE_URL=postgres://… python bench/load.py [--users 50] [--seconds 60] [--spawn-rate 10]
+        [--target savad|wagtail-lms] [--compare]
 
 Everything runs on loopback and is removed at the end: a throwaway PostgreSQL database
 (``bench/database.py``) with the demo site and a published course of ten lessons and a quiz,
@@ -17,6 +18,11 @@ It prints requests/s and p50/p95/p99 per page, the errors, and checks in the dat
 every completion and every quiz submit the server confirmed (a redirect after its commit) is
 recorded exactly once: no lost and no duplicated rows. The last line is one JSON object; the
 exit status is 1 when a request failed or a write check failed.
+
+``--target wagtail-lms`` puts the same learners on wagtail-lms instead (its own minimal project,
+``bench/wagtail_lms_site/``, and locustfile, ``bench/load_users_wagtail_lms.py``): course,
+lessons and their xAPI completion; ``--compare`` runs both targets and prints Savad's figures
+over wagtail-lms's (bench/README.md).
 """
 
 import argparse
@@ -42,7 +48,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 
 LESSONS = 10
 USERNAME_PREFIX = "load-"
-REDIS = "redis://127.0.0.1:6379/15"
+# LOAD_REDIS_URL: another Redis database, e.g. when database 15 is another run's.
+REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
+TARGETS = ("savad", "wagtail-lms")
 # The production settings, for plain HTTP on loopback (no TLS proxy in front). Logins check
 # passwords with a fast hasher: PBKDF2 costs about a second of CPU per login on two cores, which
 # would measure the hasher, not the site.
@@ -70,6 +78,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between pages (1 s)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="savad",
+        help="the site under load: savad (default) or wagtail-lms (bench/wagtail_lms_site/)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run both targets one after the other and print their ratios",
+    )
     args = parser.parse_args(argv)
     if min(args.users, args.seconds, args.workers, args.threads) < 1 or args.spawn_rate <= 0:
         parser.error("--users, --seconds, --workers, --threads and --spawn-rate must be positive")
@@ -111,6 +130,57 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
     with contextlib.suppress(ProcessLookupError):  # a worker left behind by its master
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def start_gunicorns(
+    application: str, env: dict, args: argparse.Namespace, health: str
+) -> tuple[list[str], list[subprocess.Popen]]:
+    """Two gunicorn instances of ``application`` on free ports, each in a session of its own;
+    returns their base URLs and processes once ``health`` answers on both."""
+    hosts, processes = [], []
+    for _server in range(2):
+        port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", application]
+                + ["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+                + ["--threads", str(args.threads), "--log-level", "warning"],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+            )
+        )
+        hosts.append(f"http://127.0.0.1:{port}")
+    try:
+        for host, process in zip(hosts, processes, strict=True):
+            wait_for(f"{host}{health}", process)
+    except BaseException:
+        for process in processes:
+            stop(process)
+        raise
+    return hosts, processes
+
+
+def database_url(name: str) -> str:
+    """The URL of the database ``name`` on the server the Django connection uses."""
+    from django.conf import settings
+
+    url = settings.DATABASES["default"]
+    return (
+        f"postgres://{url['USER']}:{url['PASSWORD']}@{url['HOST'] or '127.0.0.1'}:"
+        f"{url['PORT'] or 5432}/{name}"
+    )
+
+
+def clear_redis(prefix: str) -> None:
+    """A run's cache keys and queue (kombu names its bindings after the queue)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    keys += list(client.scan_iter(f"*{prefix}"))
+    if keys:
+        client.delete(*keys)
 
 
 def build_site(users: int) -> dict:
@@ -165,23 +235,17 @@ class Servers:
         self.s3 = None
 
     def start(self) -> list[str]:
-        from django.conf import settings
-
         from tests.s3 import S3Server
 
         self.s3 = S3Server.start()
         self.processes.append(self.s3.process)
         (self.workdir / "savad_load_settings.py").write_text(SERVER_SETTINGS)
-        url = settings.DATABASES["default"]
         env = {
             **os.environ,
             **self.s3.environment(self.s3.make_bucket()),
             "PYTHONPATH": os.pathsep.join([str(self.workdir), str(ROOT)]),
             "DJANGO_SETTINGS_MODULE": "savad_load_settings",
-            "DATABASE_URL": (
-                f"postgres://{url['USER']}:{url['PASSWORD']}@{url['HOST'] or '127.0.0.1'}:"
-                f"{url['PORT'] or 5432}/{self.database}"
-            ),
+            "DATABASE_URL": database_url(self.database),
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DEBUG": "0",
@@ -201,21 +265,8 @@ class Servers:
             env=env,
             check=True,
         )
-        hosts = []
-        for _server in range(2):
-            port = free_port()
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "lms.wsgi:application"]
-                + ["--bind", f"127.0.0.1:{port}", "--workers", str(self.args.workers)]
-                + ["--threads", str(self.args.threads), "--log-level", "warning"],
-                cwd=ROOT,
-                env=env,
-                start_new_session=True,
-            )
-            self.processes.append(process)
-            hosts.append(f"http://127.0.0.1:{port}")
-        for host, process in zip(hosts, self.processes[1:], strict=True):
-            wait_for(f"{host}/healthz", process)
+        hosts, processes = start_gunicorns("lms.wsgi:application", env, self.args, "/healthz")
+        self.processes += processes
         return hosts
 
     def close(self) -> None:
@@ -223,24 +274,16 @@ class Servers:
             stop(process)
         if self.s3 is not None:
             self.s3.stop()
-        self._clear_redis()
-
-    def _clear_redis(self) -> None:
-        """This run's cache keys and queue (kombu names its bindings after the queue)."""
-        import redis
-
-        client = redis.Redis.from_url(REDIS)
-        keys = list(client.scan_iter(f"{self.prefix}*"))
-        keys += list(client.scan_iter(f"*{self.prefix}"))
-        if keys:
-            client.delete(*keys)
+        clear_redis(self.prefix)
 
 
-def run_locust(plan: dict, hosts: list[str], args, workdir: Path) -> dict:
+def run_locust(
+    plan: dict, hosts: list[str], args, workdir: Path, locustfile: str = "load_users.py"
+) -> dict:
     plan_path, result_path = workdir / "plan.json", workdir / "result.json"
     plan_path.write_text(json.dumps({**plan, "hosts": hosts, "think": args.think}))
     process = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py")]
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / locustfile)]
         + ["--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate)]
         + ["--run-time", f"{args.seconds}s", "--stop-timeout", "30", "--host", hosts[0]]
         + ["--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
@@ -306,29 +349,36 @@ def report(summary: dict) -> None:
     for error in summary["errors"]:
         print(f"error: {error['name']}: {error['error']} ({error['occurrences']}x)")
     writes = summary["writes"]
-    print(
+    line = (
         f"completions: {writes['completions']} confirmed, {writes['completion_rows']} rows, "
         f"{writes['completions_lost']} lost, {writes['completions_extra']} extra, "
-        f"{writes['completions_duplicated']} duplicated; submits: {writes['submits']} confirmed, "
-        f"{writes['submitted_attempts']} attempts, {writes['submits_lost']} lost, "
-        f"{writes['submits_extra']} extra"
+        f"{writes['completions_duplicated']} duplicated"
     )
+    if "submits" in writes:
+        line += (
+            f"; submits: {writes['submits']} confirmed, "
+            f"{writes['submitted_attempts']} attempts, {writes['submits_lost']} lost, "
+            f"{writes['submits_extra']} extra"
+        )
+    print(line)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    import django
+SAVAD_WRITE_KEYS = (
+    "completions_lost",
+    "completions_extra",
+    "completions_duplicated",
+    "submits_lost",
+    "submits_extra",
+)
+WAGTAIL_LMS_WRITE_KEYS = ("completions_lost", "completions_extra", "completions_duplicated")
 
-    django.setup()
+
+def run_savad(args, workdir: Path) -> dict:
+    """Savad's run: locust's result, the servers, the setup time, the loads, the write check."""
     from django.db import connection
 
-    from bench.database import create_database
-
-    workdir = Path(tempfile.mkdtemp(prefix="savad-load-"))
-    old_name = create_database()
-    servers = Servers(workdir, connection.settings_dict["NAME"], args)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
+    servers = Servers(workdir, connection.settings_dict["NAME"], args)
     try:
         plan = build_site(args.users)
         connection.close()
@@ -337,21 +387,133 @@ def main(argv=None) -> int:
         load_before = os.getloadavg()[0]
         result = run_locust(plan, hosts, args, workdir)
         load_after = os.getloadavg()[0]
-        writes = check_writes(plan, result)
+        return {
+            "result": result,
+            "hosts": hosts,
+            "setup_s": setup_s,
+            "load_before": load_before,
+            "load_after": load_after,
+            "writes": check_writes(plan, result),
+        }
     finally:
         servers.close()
+
+
+def run_wagtail_lms(args, workdir: Path) -> dict:
+    """wagtail-lms's run (``bench/wagtail_lms_site/``), as ``run_savad``."""
+    from django.db import connection
+
+    from bench.wagtail_lms_site import load
+
+    started = time.perf_counter()
+    prefix = f"wagtail-lms-load-{os.getpid()}"
+    url = database_url(connection.settings_dict["NAME"])
+    servers = load.Servers(workdir, url, args, prefix, REDIS)
+    try:
+        plan = load.build_site(args.users)
+        connection.close()
+        hosts = servers.start()
+        setup_s = time.perf_counter() - started
+        load_before = os.getloadavg()[0]
+        result = run_locust(plan, hosts, args, workdir, locustfile=load.LOCUSTFILE.name)
+        load_after = os.getloadavg()[0]
+        return {
+            "result": result,
+            "hosts": hosts,
+            "setup_s": setup_s,
+            "load_before": load_before,
+            "load_after": load_after,
+            "writes": load.check_writes(plan, result),
+        }
+    finally:
+        servers.close()
+        clear_redis(prefix)
+
+
+COMPARED_PAGES = ("course", "lesson", "complete")
+
+
+def compare(argv) -> int:
+    """Both targets one after the other (``--target`` each, the other options as given); their
+    outputs, then Savad's requests/s and p50 over wagtail-lms's for the pages both have."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv.remove("--compare")
+    if "--target" in argv:
+        del argv[argv.index("--target") : argv.index("--target") + 2]
+    argv = [arg for arg in argv if not arg.startswith("--target=")]
+    summaries, status = {}, 0
+    for target in TARGETS:
+        process = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), *argv, "--target", target],
+            capture_output=True,
+            text=True,
+        )
+        print(f"== {target}\n{process.stdout}", end="")
+        if process.returncode:
+            sys.stderr.write(process.stderr[-3000:])
+        lines = process.stdout.strip().splitlines()
+        if not lines or not lines[-1].startswith("{"):
+            raise SystemExit(f"{target}: no summary (exit status {process.returncode})")
+        summaries[target] = json.loads(lines[-1])
+        status = status or process.returncode
+    savad, other = summaries["savad"], summaries["wagtail-lms"]
+    ratios = {}
+    for name in (*COMPARED_PAGES, "total"):
+        ours = savad["total"] if name == "total" else savad["pages"].get(name)
+        theirs = other["total"] if name == "total" else other["pages"].get(name)
+        if not ours or not theirs:
+            continue
+        ratios[name] = {
+            key: round(ours[key] / theirs[key], 2) if theirs[key] else None
+            for key in ("requests_per_s", "p50_ms")
+        }
+    print("savad / wagtail-lms")
+    print(f"{'page':<14} {'req/s':>7} {'p50':>6}")
+    for name, row in ratios.items():
+        print(f"{name:<14} {row['requests_per_s']!s:>7} {row['p50_ms']!s:>6}")
+    print(json.dumps({"target": "compare", "ratio": ratios, **summaries}, ensure_ascii=False))
+    return status
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.compare:
+        return compare(argv)
+    workdir = Path(tempfile.mkdtemp(prefix=f"{args.target}-load-"))
+    if args.target == "wagtail-lms":
+        # Its own project and database, migrated from scratch (Savad's template has none of
+        # its tables); the seeding process unpacks the H5P packages into this run's media.
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.wagtail_lms_site.settings"
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+        os.environ["MEDIA_ROOT"] = str(workdir / "media")
+        os.environ.pop("CACHE_URL", None)  # local memory while seeding
+        os.environ.pop("SAVAD_BENCH_TEMPLATE", None)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.database import create_database
+
+    old_name = create_database()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    run = run_wagtail_lms if args.target == "wagtail-lms" else run_savad
+    try:
+        done = run(args, workdir)
+    finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         shutil.rmtree(workdir, ignore_errors=True)
+    result, writes = done["result"], done["writes"]
     summary = {
-        "target": "savad",
+        "target": args.target,
         "users": args.users,
         "seconds": args.seconds,
-        "servers": len(hosts),
+        "servers": len(done["hosts"]),
         "workers": args.workers,
         "threads": args.threads,
-        "setup_s": round(setup_s, 1),
-        "load_average_before": round(load_before, 2),
-        "load_average_after": round(load_after, 2),
+        "setup_s": round(done["setup_s"], 1),
+        "load_average_before": round(done["load_before"], 2),
+        "load_average_after": round(done["load_after"], 2),
         "total": {key: result[key] for key in ("requests", "failures", "requests_per_s")}
         | {key: result[key] for key in ("p50_ms", "p95_ms", "p99_ms")},
         "pages": result["pages"],
@@ -359,16 +521,8 @@ def main(argv=None) -> int:
         "writes": writes,
     }
     report(summary)
-    summary["writes_ok"] = not any(
-        writes[key]
-        for key in (
-            "completions_lost",
-            "completions_extra",
-            "completions_duplicated",
-            "submits_lost",
-            "submits_extra",
-        )
-    )
+    keys = WAGTAIL_LMS_WRITE_KEYS if args.target == "wagtail-lms" else SAVAD_WRITE_KEYS
+    summary["writes_ok"] = not any(writes[key] for key in keys)
     print(json.dumps(summary, ensure_ascii=False))
     return 0 if summary["writes_ok"] and not result["failures"] else 1
 

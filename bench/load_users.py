@@ -19,6 +19,8 @@ import re
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
+from bench.locust_result import figures
+
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 THINK = PLAN["think"]
 NUMBERS = itertools.count()
@@ -109,30 +111,7 @@ class Learner(FastHttpUser):
 
 @events.quitting.add_listener
 def write_result(environment, **_kwargs):
-    stats = environment.stats
-    pages = {}
-    for (name, _method), entry in sorted(stats.entries.items()):
-        pages[name] = {
-            "requests": entry.num_requests,
-            "failures": entry.num_failures,
-            "requests_per_s": round(entry.total_rps, 2),
-            "p50_ms": entry.get_response_time_percentile(0.5),
-            "p95_ms": entry.get_response_time_percentile(0.95),
-            "p99_ms": entry.get_response_time_percentile(0.99),
-        }
-    total = stats.total
-    result = {
-        "requests": total.num_requests,
-        "failures": total.num_failures,
-        "requests_per_s": round(total.total_rps, 2),
-        "p50_ms": total.get_response_time_percentile(0.5),
-        "p95_ms": total.get_response_time_percentile(0.95),
-        "p99_ms": total.get_response_time_percentile(0.99),
-        "pages": pages,
-        "errors": [
-            {"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
-            for error in stats.errors.values()
-        ],
+    result = figures(environment.stats) | {
         "users_started": next(NUMBERS),
         "confirmed": CONFIRMED,
         "attempted": ATTEMPTED,

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,39 @@ def test_load_benchmark_serves_learners_on_two_servers_and_stores_each_write_onc
     assert writes["completions_lost"] == writes["completions_extra"] == 0
     assert writes["completions_duplicated"] == writes["submits_lost"] == 0
     assert writes["submits_extra"] == 0 and summary["writes_ok"] is True
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="bench/load.py runs two servers on one PostgreSQL database",
+)
+def test_load_benchmark_on_wagtail_lms_stores_each_completion_once(bench_env):
+    # Its own project and database (bench/wagtail_lms_site/), migrated from scratch: seconds.
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "bench/load.py", "--target", "wagtail-lms", "--users", "3"]
+        + ["--seconds", "5", "--think", "0.2", "--workers", "1", "--threads", "2"],
+        cwd=ROOT,
+        env=bench_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]  # a failed request or write exits 1
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["target"] == "wagtail-lms" and summary["servers"] == 2
+    assert summary["total"]["requests"] > 0 and summary["total"]["failures"] == 0
+    assert summary["errors"] == []
+    for page in ("login", "enrol", "course", "lesson", "complete"):
+        row = summary["pages"][page]
+        assert row["requests"] > 0 and row["failures"] == 0, (page, row)
+        assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], (page, row)
+    writes = summary["writes"]
+    assert writes["completions"] > 0  # the users completed lessons over xAPI …
+    assert writes["completion_rows"] == writes["completions"]  # … each stored exactly once
+    assert writes["statements"] == writes["completions"]
+    assert writes["completions_lost"] == writes["completions_extra"] == 0
+    assert writes["completions_duplicated"] == 0 and summary["writes_ok"] is True
+    assert elapsed < 30, elapsed
