@@ -14,4 +14,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
+        from . import receivers  # app loading: apps.py is imported before models
+
         post_migrate.connect(_h5p_permissions, sender=self)
+        receivers.connect()

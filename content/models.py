@@ -39,6 +39,9 @@ class H5PLibrary(models.Model):
         blank=True,
         help_text=_("The stored code: SHA-256 of each file, by its path in the library folder."),
     )
+    # Object storage cannot swap folders: each version of the code goes to a new folder, and
+    # this row points players to it once it is complete. Empty: ``h5p/libraries/<folder>/``.
+    code_dir = models.CharField(_("stored in"), max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,8 @@ from a package with problems), then unpacked into a work folder named after the 
 entry by entry in chunks with the sizes checked again while writing. Finished folders are placed
 in one step each (``content.storage.put_tree``): first the libraries the store lacks
 (``h5p/libraries/<machineName>-<major>.<minor>/``, stored once and shared by every package,
-recorded as ``H5PLibrary`` rows), then the package's ``h5p.json`` and ``content/`` at
+recorded as ``H5PLibrary`` rows; on object storage a folder per version of the code under
+``h5p/library-code/``, which the row points to: ``_place_library``), then the package's ``h5p.json`` and ``content/`` at
 ``package.content_dir``. Then the row is marked ready. On object storage, where a folder cannot be
 placed in one step, the content is uploaded to a new folder (``<content_root>/<version>``) and
 the row switched to it (``content_version``) in the transaction that marks it ready; the old
@@ -56,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 Status = H5PPackage.Status
 LIBRARIES_DIR = "h5p/libraries"
+LIBRARY_CODE_DIR = "h5p/library-code"  # object storage: a folder per stored version of a library
 UPGRADES_DIR = "h5p/library-upgrades"
 CHUNK = 256 * 1024
 # Progress (%) at each step; unpacking moves it from EXTRACT_FROM to EXTRACT_TO by bytes written.
@@ -524,7 +526,25 @@ def _read_json(path: Path) -> dict:
 
 
 def _library_prefix(library: H5PLibrary | LibraryRef) -> str:
-    return f"{LIBRARIES_DIR}/{library.folder}"
+    """Where a library's code is stored: the folder its row points to, or its own folder
+    under ``h5p/libraries/``."""
+    return getattr(library, "code_dir", "") or f"{LIBRARIES_DIR}/{library.folder}"
+
+
+def _place_library(row: H5PLibrary, local: Path) -> None:
+    """Store the code unpacked at ``local`` as ``row``'s, so that players see the old code or
+    the new, never a mix: on local storage the folders are swapped in one step; elsewhere the
+    files go to a new folder, ``row`` points to it (in the caller's transaction) and the old
+    folder is deleted after the commit."""
+    if storage.is_local():
+        storage.put_tree(local, f"{LIBRARIES_DIR}/{row.folder}", replace=True)
+        return
+    old = _library_prefix(row)
+    new = f"{LIBRARY_CODE_DIR}/{row.folder}/{uuid.uuid4().hex}"
+    storage.put_tree(local, new)
+    row.code_dir = new
+    row.save(update_fields=["code_dir"])
+    transaction.on_commit(lambda: storage.delete_tree(old))
 
 
 def _version(machine_name: str, major: int, minor: int, patch: int) -> str:
@@ -583,7 +603,7 @@ def _settle_library(ref: LibraryRef, local: Path, *, user, package: H5PPackage) 
                         files=files,
                     )
                     # Replace: a folder without a row is a leftover of an import that died.
-                    storage.put_tree(local, _library_prefix(row), replace=True)
+                    _place_library(row, local)
                     return []
                 return _settle_stored(row, ref, local, metadata, files, title, user, package)
         except IntegrityError:  # created by a parallel import between the lookup and the insert
@@ -607,7 +627,7 @@ def _settle_stored(row, ref, local, metadata, files, title, user, package) -> li
     if not storage.exists(f"{_library_prefix(row)}/library.json"):
         # The row lost its files (an import died between the two): the package's copy, checked
         # just now, takes their place.
-        storage.put_tree(local, _library_prefix(row), replace=True)
+        _place_library(row, local)
         _set_library_code(row, incoming, metadata, files, title)
         return []
     stored = _stored_files(row)
@@ -638,7 +658,7 @@ def _settle_stored(row, ref, local, metadata, files, title, user, package) -> li
             )
         ]
     if _is_administrator(user):
-        storage.put_tree(local, _library_prefix(row), replace=True)
+        _place_library(row, local)
         H5PLibraryUpgrade.objects.create(
             library=row,
             from_patch=row.patch_version,
@@ -733,7 +753,7 @@ def library_upgrade_approve(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUp
             with storage.fetch_tree(upgrade.staged_dir, f"upgrade-{upgrade.pk}") as local:
                 if not upgrade.staged_dir or storage.local_manifest(local) != upgrade.files:
                     raise damaged
-                storage.put_tree(local, _library_prefix(row), replace=True)
+                _place_library(row, local)
         except FileNotFoundError:
             raise damaged from None
         title = upgrade.metadata.get("title") if isinstance(upgrade.metadata, dict) else ""

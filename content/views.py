@@ -48,6 +48,7 @@ from .access import (
     site_origin,
 )
 from .models import H5PPackage, H5PUserData
+from .selectors import library_code, library_file_name
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur", "ps", "ckb"}
 CONTENT_TYPES = {
@@ -184,7 +185,9 @@ def frame(request, token: str):
     config = {
         "id": results.player_content_id(package),
         "h5pJsonPath": reverse("h5p:content", args=[token, "h5p.json"]).removesuffix("/h5p.json"),
-        "librariesPath": reverse("h5p:library", args=["x"]).removesuffix("/x"),
+        # The token changes with any library's code: browsers keep library files for a week,
+        # and an upgrade must not be played with some of the old files still cached.
+        "librariesPath": reverse("h5p:library", args=[library_code()["token"]]),
         "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
         "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
         "frame": False,
@@ -265,7 +268,7 @@ def content_file(request, token: str, path: str):
 @require_safe
 def library_file(request, path: str):
     """Shared H5P library code and assets (the same for everyone: public, long-cached)."""
-    return _file_response(request, f"h5p/libraries/{_safe_subpath(path)}", private=False)
+    return _file_response(request, library_file_name(_safe_subpath(path)), private=False)
 
 
 def _state_json(body: dict, *, status: int = 200):

@@ -16,6 +16,7 @@ from content.h5p.limits import Limits
 from content.h5p.validation import LibraryRef, is_ignored, validate_package
 from content.management.commands import h5p_validate
 from content.models import H5PLibrary, H5PPackage
+from core.caching import bump_content_version
 from tests.builders import build_course
 from tests.content import hostile
 from tests.content.hostile import LIBRARY_FOLDER, MB, dumps, h5p_json, package
@@ -127,7 +128,8 @@ def test_upload_is_imported_when_the_transaction_commits(media, django_capture_o
     with GREETING.open("rb") as handle, django_capture_on_commit_callbacks(execute=True) as calls:
         package = services.package_create(upload=File(handle, name="card.h5p"), title="کارت")
         assert H5PPackage.objects.get(pk=package.pk).status == Status.PENDING
-    assert len(calls) == 1
+    # The import, then (run by it) the refresh of the players' cached library paths.
+    assert len(calls) == 2 and calls[1] is bump_content_version
     package.refresh_from_db()
     assert package.status == Status.READY
     assert package.title == "کارت"  # a title given at upload is kept
@@ -626,7 +628,9 @@ def test_import_replace_and_delete_without_local_paths(
     package_ = imported(GREETING)
     assert package_.status == Status.READY, package_.errors
     assert object_storage.exists(f"{package_.content_dir}/content/content.json")
-    assert object_storage.exists("h5p/libraries/H5P.GreetingCard-1.0/library.json")
+    code_dir = H5PLibrary.objects.get(machine_name="H5P.GreetingCard").code_dir
+    assert code_dir.startswith("h5p/library-code/H5P.GreetingCard-1.0/")  # a folder of its own
+    assert object_storage.exists(f"{code_dir}/library.json")
     assert not any((tmp_path / "work").iterdir())  # the local copy and work folder are gone
 
     with TRUEFALSE.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):

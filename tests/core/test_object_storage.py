@@ -24,7 +24,8 @@ from wagtail.documents import get_document_model
 
 from certificates.models import Certificate
 from content import services as h5p_services
-from content.models import H5PActivityPage, H5PPackage
+from content.models import H5PActivityPage, H5PLibrary, H5PPackage
+from content.selectors import library_code
 from core.storages import SignedS3Storage
 from courses import services
 from courses.models import EnrolmentMode
@@ -215,7 +216,8 @@ def test_an_h5p_package_is_imported_into_the_bucket_and_played_from_it(
     assert package.content_version.startswith("v-")
     assert f"{package.content_dir}/h5p.json" in keys
     assert f"{package.content_dir}/content/content.json" in keys
-    assert "h5p/libraries/H5P.GreetingCard-1.0/library.json" in keys
+    code_dir = H5PLibrary.objects.get(machine_name="H5P.GreetingCard").code_dir
+    assert f"{code_dir}/library.json" in keys  # the library's code in a folder of its own
     assert not any(key.startswith("h5p/tmp") for key in keys)
 
     activity, token = h5p_activity_for_a_learner(client, package, slug="s3-h5p")
@@ -227,6 +229,12 @@ def test_an_h5p_package_is_imported_into_the_bucket_and_played_from_it(
         assert b"".join(response.streaming_content) == stored.read()
     library = frame.get(reverse("h5p:library", args=["H5P.GreetingCard-1.0/library.json"]))
     assert library.status_code == 200
+    versions = library_code()["token"]  # as the player asks for it: the library set's version
+    versioned = f"{versions}/H5P.GreetingCard-1.0/library.json"
+    with default_storage.open(f"{code_dir}/library.json") as stored:
+        assert b"".join(frame.get(reverse("h5p:library", args=[versioned])).streaming_content) == (
+            stored.read()
+        )
 
     # A replacement is uploaded to a new folder; the row switches to it; the old one goes.
     old_dir = package.content_dir
