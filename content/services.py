@@ -1,20 +1,20 @@
 """H5P packages: upload, import (check, unpack, place), replace, retry and delete.
 
 An upload is stored as it is (``h5p/uploads/``) and imported in the background
-(``tasks.import_package``): the package is checked with ``validate_package`` (nothing is unpacked
-from a package with problems), then unpacked into a work folder named after the package's uuid,
-entry by entry in chunks with the sizes checked again while writing. Finished folders are placed
-in one step each (``content.storage.put_tree``): first the libraries the store lacks
-(``h5p/libraries/<machineName>-<major>.<minor>/``, stored once and shared by every package,
-recorded as ``H5PLibrary`` rows; on object storage a folder per version of the code under
-``h5p/library-code/``, which the row points to: ``_place_library``), then the package's ``h5p.json`` and ``content/`` at
-``package.content_dir``. Then the row is marked ready. On object storage, where a folder cannot be
-placed in one step, the content is uploaded to a new folder (``<content_root>/<version>``) and
-the row switched to it (``content_version``) in the transaction that marks it ready; the old
-folder is deleted after that commit, and a failed import deletes the new one. Whatever goes
-wrong, the package's content folder is not left half-written and the work folder is removed; a
-crashed worker leaves only a work folder, which the next attempt (the task delivered again, or
-``package_retry``) removes before it starts over.
+(``tasks.import_package``): the package is checked with ``validate_package`` (nothing is
+unpacked from a package with problems), then unpacked into a work folder named after the
+package's uuid, entry by entry in chunks with the sizes checked again while writing. Finished
+folders are placed in one step each (``content.storage.put_tree``): first the libraries the
+store lacks (``h5p/libraries/<machineName>-<major>.<minor>/``, stored once and shared by every
+package, recorded as ``H5PLibrary`` rows; on object storage a folder per version of the code
+under ``h5p/library-code/``, which the row points to: ``_place_library``), then the package's
+``h5p.json`` and ``content/`` at ``package.content_dir``. Then the row is marked ready. On
+object storage, where a folder cannot be placed in one step, the content is uploaded to a new
+folder (``<content_root>/<version>``) and the row switched to it (``content_version``) in the
+transaction that marks it ready; the old folder is deleted after that commit, and a failed
+import deletes the new one. Whatever goes wrong, the package's content folder is not left
+half-written and the work folder is removed; a crashed worker leaves only a work folder, which
+the next attempt (the task delivered again, or ``package_retry``) removes before it starts over.
 
 Replacing the file of a ready package keeps the package ready with its old content while the
 new file is imported (``progress`` below 100 says a replacement is under way); the new content
