@@ -183,17 +183,11 @@ def clear_redis(prefix: str) -> None:
         client.delete(*keys)
 
 
-def build_site(users: int) -> dict:
-    """The course, its quiz and the accounts; returns the paths the users follow."""
+def make_learners(users: int) -> str:
+    """``users`` accounts named ``USERNAME_PREFIX<n>``, made in bulk; returns their password."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import MD5PasswordHasher
 
-    from tests.builders import build_course, catalogue
-    from tests.quiz_builders import build_quiz, category, standard_questions
-
-    built = build_course(slug="load-course", lessons=LESSONS)
-    questions = standard_questions(category(built.course))[:4]  # choice, true/false, text, number
-    quiz = build_quiz(built.course, questions, slug="load-quiz")
     password = secrets.token_urlsafe(12)
     hashed = MD5PasswordHasher().encode(password, MD5PasswordHasher().salt())
     user_model = get_user_model()
@@ -201,8 +195,31 @@ def build_site(users: int) -> dict:
         user_model(username=f"{USERNAME_PREFIX}{n}", email=f"load-{n}@example.org", password=hashed)
         for n in range(users)
     )
+    return password
+
+
+def completion_counts(confirmed: Counter, rows: Counter) -> dict:
+    """Confirmed completions against the stored rows (both counted per learner and lesson)."""
     return {
-        "password": password,
+        "completions": sum(confirmed.values()),
+        "completion_rows": sum(rows.values()),
+        "completions_lost": sum((confirmed - rows).values()),
+        "completions_extra": sum((rows - confirmed).values()),
+        "completions_duplicated": sum(count - 1 for count in rows.values() if count > 1)
+        + sum(count - 1 for count in confirmed.values() if count > 1),
+    }
+
+
+def build_site(users: int) -> dict:
+    """The course, its quiz and the accounts; returns the paths the users follow."""
+    from tests.builders import build_course, catalogue
+    from tests.quiz_builders import build_quiz, category, standard_questions
+
+    built = build_course(slug="load-course", lessons=LESSONS)
+    questions = standard_questions(category(built.course))[:4]  # choice, true/false, text, number
+    quiz = build_quiz(built.course, questions, slug="load-quiz")
+    return {
+        "password": make_learners(users),
         "username_prefix": USERNAME_PREFIX,
         "login": "/fa/accounts/login/",
         "catalogue": catalogue("fa").url,
@@ -318,12 +335,7 @@ def check_writes(plan: dict, result: dict) -> dict:
         Attempt.objects.filter(submitted_at__isnull=False).values_list("user__username", flat=True)
     )
     return {
-        "completions": sum(confirmed.values()),
-        "completion_rows": sum(rows.values()),
-        "completions_lost": sum((confirmed - rows).values()),
-        "completions_extra": sum((rows - confirmed).values()),
-        "completions_duplicated": sum(count - 1 for count in rows.values() if count > 1)
-        + sum(count - 1 for count in confirmed.values() if count > 1),
+        **completion_counts(confirmed, rows),
         "submits": sum(submits.values()),
         "submitted_attempts": sum(attempts.values()),
         "submits_lost": sum((submits - attempts).values()),
@@ -377,26 +389,8 @@ def run_savad(args, workdir: Path) -> dict:
     """Savad's run: locust's result, the servers, the setup time, the loads, the write check."""
     from django.db import connection
 
-    started = time.perf_counter()
     servers = Servers(workdir, connection.settings_dict["NAME"], args)
-    try:
-        plan = build_site(args.users)
-        connection.close()
-        hosts = servers.start()
-        setup_s = time.perf_counter() - started
-        load_before = os.getloadavg()[0]
-        result = run_locust(plan, hosts, args, workdir)
-        load_after = os.getloadavg()[0]
-        return {
-            "result": result,
-            "hosts": hosts,
-            "setup_s": setup_s,
-            "load_before": load_before,
-            "load_after": load_after,
-            "writes": check_writes(plan, result),
-        }
-    finally:
-        servers.close()
+    return run_target(servers, build_site, check_writes, args, workdir, "load_users.py")
 
 
 def run_wagtail_lms(args, workdir: Path) -> dict:
@@ -405,17 +399,26 @@ def run_wagtail_lms(args, workdir: Path) -> dict:
 
     from bench.wagtail_lms_site import load
 
-    started = time.perf_counter()
-    prefix = f"wagtail-lms-load-{os.getpid()}"
     url = database_url(connection.settings_dict["NAME"])
-    servers = load.Servers(workdir, url, args, prefix, REDIS)
+    servers = load.Servers(workdir, url, args, f"wagtail-lms-load-{os.getpid()}", REDIS)
+    return run_target(
+        servers, load.build_site, load.check_writes, args, workdir, load.LOCUSTFILE.name
+    )
+
+
+def run_target(servers, build, check, args, workdir: Path, locustfile: str) -> dict:
+    """Seed with ``build``, start ``servers``, run ``locustfile``, check with ``check``; the
+    servers are stopped (and their Redis keys deleted) whatever happens."""
+    from django.db import connection
+
+    started = time.perf_counter()
     try:
-        plan = load.build_site(args.users)
+        plan = build(args.users)
         connection.close()
         hosts = servers.start()
         setup_s = time.perf_counter() - started
         load_before = os.getloadavg()[0]
-        result = run_locust(plan, hosts, args, workdir, locustfile=load.LOCUSTFILE.name)
+        result = run_locust(plan, hosts, args, workdir, locustfile=locustfile)
         load_after = os.getloadavg()[0]
         return {
             "result": result,
@@ -423,11 +426,10 @@ def run_wagtail_lms(args, workdir: Path) -> dict:
             "setup_s": setup_s,
             "load_before": load_before,
             "load_after": load_after,
-            "writes": load.check_writes(plan, result),
+            "writes": check(plan, result),
         }
     finally:
         servers.close()
-        clear_redis(prefix)
 
 
 COMPARED_PAGES = ("course", "lesson", "complete")

@@ -11,34 +11,15 @@ answers, submit, review), then round again. A write counts as confirmed when its
 redirect the view sends after the commit.
 """
 
-import itertools
-import json
-import os
 import re
 
-from locust import between, events, task
-from locust.contrib.fasthttp import FastHttpUser
+from bench.locust_common import CSRF, PLAN, PlannedLearner, report_on_quit
 
-from bench.locust_result import figures
-
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
-THINK = PLAN["think"]
-NUMBERS = itertools.count()
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRMED = {"completions": [], "submits": []}
 ATTEMPTED = {"completions": 0, "submits": 0}
 
 
-class Learner(FastHttpUser):
-    wait_time = between(THINK * 0.5, THINK * 1.5)
-
-    def __init__(self, environment):
-        self.number = next(NUMBERS)
-        self.host = PLAN["hosts"][self.number % len(PLAN["hosts"])]
-        super().__init__(environment)
-        self.username = f"{PLAN['username_prefix']}{self.number}"
-        self.steps = self.journey()
-
+class Learner(PlannedLearner):
     def on_start(self):
         form = self.page("login form", PLAN["login"])
         self.post(
@@ -46,10 +27,6 @@ class Learner(FastHttpUser):
         )
         page = self.page("course", PLAN["course"])
         self.post("enrol", PLAN["enrol"], page, {})
-
-    @task
-    def step(self):
-        next(self.steps)
 
     def journey(self):
         """The course from its first lesson to the quiz, then again (the lessons only read)."""
@@ -88,13 +65,6 @@ class Learner(FastHttpUser):
             CONFIRMED["submits"].append(self.username)
             yield self.page("quiz review", review)
 
-    def page(self, name: str, url: str) -> str:
-        with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
-                return ""
-            return response.text
-
     def post(self, name: str, url: str, form_page: str, data: dict, expect: str = "/") -> str:
         """POST with the CSRF token of ``form_page``; the redirect's target, or "" on failure."""
         token = CSRF.search(form_page or "")
@@ -109,12 +79,4 @@ class Learner(FastHttpUser):
             return location
 
 
-@events.quitting.add_listener
-def write_result(environment, **_kwargs):
-    result = figures(environment.stats) | {
-        "users_started": next(NUMBERS),
-        "confirmed": CONFIRMED,
-        "attempted": ATTEMPTED,
-    }
-    with open(os.environ["LOAD_RESULT"], "w", encoding="utf-8") as file:
-        json.dump(result, file)
+report_on_quit(CONFIRMED, ATTEMPTED)

@@ -12,35 +12,16 @@ the page's CSRF token in ``X-CSRFToken``. It counts as confirmed when the answer
 ``{"status": "ok"}``, which wagtail-lms sends after storing the statement and the completion.
 """
 
-import itertools
 import json
-import os
-import re
 
-from locust import between, events, task
-from locust.contrib.fasthttp import FastHttpUser
+from bench.locust_common import CSRF, PLAN, PlannedLearner, report_on_quit
 
-from bench.locust_result import figures
-
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
-THINK = PLAN["think"]
-NUMBERS = itertools.count()
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRMED = {"completions": []}
 ATTEMPTED = {"completions": 0}
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 
 
-class WagtailLmsLearner(FastHttpUser):
-    wait_time = between(THINK * 0.5, THINK * 1.5)
-
-    def __init__(self, environment):
-        self.number = next(NUMBERS)
-        self.host = PLAN["hosts"][self.number % len(PLAN["hosts"])]
-        super().__init__(environment)
-        self.username = f"{PLAN['username_prefix']}{self.number}"
-        self.steps = self.journey()
-
+class WagtailLmsLearner(PlannedLearner):
     def on_start(self):
         form = self.page("login form", PLAN["login"])
         token = CSRF.search(form)
@@ -49,10 +30,6 @@ class WagtailLmsLearner(FastHttpUser):
         self.redirect("login", "POST", PLAN["login"], data)
         self.page("course", PLAN["course"], expect="Enroll in Course")
         self.redirect("enrol", "GET", PLAN["enrol"], None, expect=PLAN["course"])
-
-    @task
-    def step(self):
-        next(self.steps)
 
     def journey(self):
         lessons = list(PLAN["lessons"])
@@ -94,17 +71,6 @@ class WagtailLmsLearner(FastHttpUser):
                 return False
             return True
 
-    def page(self, name: str, url: str, expect: str = "") -> str:
-        """The page's HTML, or "" when it failed (or lacks ``expect``)."""
-        with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
-                return ""
-            if expect not in response.text:
-                response.failure(f"no {expect!r}")
-                return ""
-            return response.text
-
     def redirect(self, name: str, method: str, url: str, data, expect: str = "/") -> bool:
         with self.client.request(
             method, url, data=data, name=name, allow_redirects=False, catch_response=True
@@ -116,12 +82,4 @@ class WagtailLmsLearner(FastHttpUser):
             return True
 
 
-@events.quitting.add_listener
-def write_result(environment, **_kwargs):
-    result = figures(environment.stats) | {
-        "users_started": next(NUMBERS),
-        "confirmed": CONFIRMED,
-        "attempted": ATTEMPTED,
-    }
-    with open(os.environ["LOAD_RESULT"], "w", encoding="utf-8") as file:
-        json.dump(result, file)
+report_on_quit(CONFIRMED, ATTEMPTED)

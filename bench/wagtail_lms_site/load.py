@@ -14,7 +14,16 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from bench.load import LESSONS, ROOT, USERNAME_PREFIX, start_gunicorns
+from bench.load import (
+    LESSONS,
+    ROOT,
+    USERNAME_PREFIX,
+    clear_redis,
+    completion_counts,
+    make_learners,
+    start_gunicorns,
+    stop,
+)
 
 SETTINGS = "bench.wagtail_lms_site.settings"
 PACKAGE = ROOT / "tests" / "fixtures" / "h5p" / "multichoice.h5p"
@@ -25,8 +34,6 @@ def build_site(users: int) -> dict:
     """The published course, its lessons and activities, the accounts; the paths to follow."""
     import json
 
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import MD5PasswordHasher
     from django.core.files import File
     from wagtail.models import Site
     from wagtail_lms.models import CoursePage, H5PActivity, H5PLessonPage
@@ -49,15 +56,8 @@ def build_site(users: int) -> dict:
         )
         course.add_child(instance=lesson)
         lessons.append((lesson, activity))
-    password = secrets.token_urlsafe(12)
-    hashed = MD5PasswordHasher().encode(password, MD5PasswordHasher().salt())
-    user_model = get_user_model()
-    user_model.objects.bulk_create(
-        user_model(username=f"{USERNAME_PREFIX}{n}", email=f"load-{n}@example.org", password=hashed)
-        for n in range(users)
-    )
     return {
-        "password": password,
+        "password": make_learners(users),
         "username_prefix": USERNAME_PREFIX,
         "login": "/accounts/login/",
         "course": course.url,
@@ -91,11 +91,13 @@ def server_environment(workdir: Path, database_url: str, prefix: str, redis: str
 
 
 class Servers:
-    """Two gunicorn instances of the wagtail-lms site; ``close()`` stops them."""
+    """Two gunicorn instances of the wagtail-lms site; ``close()`` stops them and deletes the
+    run's Redis keys."""
 
     def __init__(self, workdir: Path, database_url: str, args, prefix: str, redis: str):
         self.env = server_environment(workdir, database_url, prefix, redis)
         self.args = args
+        self.prefix = prefix
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> list[str]:
@@ -105,10 +107,9 @@ class Servers:
         return hosts
 
     def close(self) -> None:
-        from bench.load import stop
-
         for process in reversed(self.processes):
             stop(process)
+        clear_redis(self.prefix)
 
 
 def check_writes(plan: dict, result: dict) -> dict:
@@ -126,12 +127,7 @@ def check_writes(plan: dict, result: dict) -> dict:
         verb="http://adlnet.gov/expapi/verbs/completed"
     ).count()
     return {
-        "completions": sum(confirmed.values()),
-        "completion_rows": sum(rows.values()),
-        "completions_lost": sum((confirmed - rows).values()),
-        "completions_extra": sum((rows - confirmed).values()),
-        "completions_duplicated": sum(count - 1 for count in rows.values() if count > 1)
-        + sum(count - 1 for count in confirmed.values() if count > 1),
+        **completion_counts(confirmed, rows),
         "statements": statements,
         "unconfirmed": result["attempted"]["completions"] - len(result["confirmed"]["completions"]),
     }
