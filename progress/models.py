@@ -34,6 +34,7 @@ class ActivityProgress(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="activity_progress",
+        db_index=False,  # the unique constraint's index starts with the user
     )
     course_key = models.UUIDField(_("course"))
     activity_key = models.UUIDField(_("activity"))
@@ -98,6 +99,7 @@ class CourseProgress(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="course_progress",
+        db_index=False,  # the unique constraint's index starts with the user
     )
     course_key = models.UUIDField(_("course"))
     completed_activities = models.PositiveIntegerField(_("completed activities"), default=0)

@@ -7,8 +7,12 @@ always recounted from the activity rows inside the same transaction.
 
 Page views are reads: only the first view of an activity writes (``record_first_visit``);
 the page then reports when it was seen and for how long with a beacon (``record_seen``). A
-completion or score is three statements (the summary upserted and locked, the course's rows
-read, the activity row and the summary's count written; one INSERT for the xAPI statements).
+completion or score is one statement on PostgreSQL: a call of the database function
+``progress_finish`` (``progress/migrations/0003_progress_finish_function.py``), which locks
+the summary, writes the activity row, recounts by the course's rule and writes the summary.
+Other databases run the same steps from Python in three statements (``_finish_in_python``);
+``tests/progress/test_database_function.py`` holds the two to the same results. The
+learning-record signals then add one INSERT for the xAPI statements.
 
 The course's completion rule travels with each ``ActivityRef`` (from the course syllabus):
 the required activities, the minimum scores some of them need, and whether the course accepts
@@ -25,6 +29,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from uuid import UUID
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -55,6 +60,16 @@ class ActivityRef:
     course_activity_keys: frozenset[UUID]
     min_scores: Mapping[UUID, Decimal] = field(default_factory=dict, compare=False)
     accept_self_reported: bool = field(default=False, compare=False)
+
+    @cached_property
+    def rule_arrays(self) -> tuple[list[UUID], list[UUID], list[Decimal]]:
+        """The rule as the database function takes it: required keys, keys with a minimum
+        score, and those minimums."""
+        return (
+            list(self.course_activity_keys),
+            list(self.min_scores),
+            [Decimal(str(score)) for score in self.min_scores.values()],
+        )
 
     def counts(self, row: ActivityProgress | tuple) -> bool:
         """Whether a progress row (or an ``(activity_key, status, score[, score_source])``
@@ -256,45 +271,129 @@ def _is_deadlock(error: OperationalError) -> bool:
 def _finish_once(
     user, activity: ActivityRef, *, score, passed: bool | None, source: str
 ) -> ActivityProgress:
-    """Three statements: lock the summary (an upsert), read the course's rows, write both."""
+    """One call of the database function on PostgreSQL, three statements elsewhere; the
+    learning-record signals are sent in the same transaction."""
     now = timezone.now()
+    if score is not None:
+        score = Decimal(str(score)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    finish = _finish_in_database if connection.vendor == "postgresql" else _finish_in_python
     # No savepoint inside a caller's transaction (a quiz submit): a failure rolls it all back.
     with transaction.atomic(savepoint=False), signals.batch():
-        summary = _upsert_summary(user, activity, now)
-        rows = _course_rows(user.pk, activity)
-        progress = rows.pop(activity.activity_key, None) or ActivityProgress(
-            user=user,
-            activity_key=activity.activity_key,
-            course_key=activity.course_key,
-            first_seen_at=now,
+        progress, before, summary, change = finish(
+            user, activity, score=score, passed=passed, source=source, now=now
         )
-        progress.user = user
-        progress.last_seen_at = now
-        before = progress.status
-        if score is None:
-            if progress.status not in DONE_STATUSES:
-                progress.status = Status.COMPLETED
-                progress.score_source = source
-        else:
-            progress.attempts += 1
-            progress.score_source = source
-            progress.score = Decimal(str(score)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-            progress.status = {True: Status.PASSED, False: Status.FAILED}.get(
-                passed, Status.COMPLETED
-            )
-        if progress.status in DONE_STATUSES and progress.completed_at is None:
-            progress.completed_at = now
-        if progress.first_seen_at is None:
-            progress.first_seen_at = now
-        done = sum(1 for row in [progress, *rows.values()] if activity.counts(row))
-        change = _count(summary, activity, done)
-        _write(progress, summary if change.stored else None)
         if score is not None or progress.status != before:
             signals.activity_finished.send(
                 __name__, user=user, activity=activity, progress=progress
             )
         _announce(summary, change, user=user)
     return progress
+
+
+# progress/migrations/0003_progress_finish_function.py; every argument typed (a NULL too).
+FINISH_CALL = (
+    "SELECT * FROM progress_finish(%s, %s, %s, %s::uuid[], %s::uuid[], %s::numeric[], "
+    "%s::boolean, %s::numeric, %s::boolean, %s::varchar, %s::timestamptz)"
+)
+
+
+def _finish_in_database(user, activity: ActivityRef, *, score, passed, source, now):
+    """PostgreSQL: the whole write, recount included, in one call of ``progress_finish``."""
+    required, min_keys, min_scores = activity.rule_arrays
+    params = [
+        user.pk,
+        activity.course_key,
+        activity.activity_key,
+        required,
+        min_keys,
+        min_scores,
+        activity.accept_self_reported,
+        score,
+        passed,
+        source,
+        now,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(FINISH_CALL, params)
+        (
+            activity_id,
+            status,
+            before,
+            score,
+            score_source,
+            attempts,
+            time_spent,
+            first_seen_at,
+            completed_at,
+            summary_id,
+            completed,
+            total,
+            percent,
+            started_at,
+            course_completed_at,
+            progressed,
+            newly_completed,
+        ) = cursor.fetchone()
+    progress = ActivityProgress(
+        id=activity_id,
+        user=user,
+        course_key=activity.course_key,
+        activity_key=activity.activity_key,
+        status=status,
+        score=score,
+        score_source=score_source,
+        attempts=attempts,
+        time_spent=time_spent,
+        first_seen_at=first_seen_at,
+        last_seen_at=now,
+        completed_at=completed_at,
+    )
+    summary = CourseProgress(
+        id=summary_id,
+        user=user,
+        course_key=activity.course_key,
+        completed_activities=completed,
+        total_activities=total,
+        percent_complete=percent,
+        last_activity_key=activity.activity_key,
+        last_activity_at=now,
+        started_at=started_at,
+        completed_at=course_completed_at,
+    )
+    change = _Change(stored=True, progressed=progressed, completed=newly_completed)
+    return progress, before, summary, change
+
+
+def _finish_in_python(user, activity: ActivityRef, *, score, passed, source, now):
+    """Other databases: lock the summary (an upsert), read the course's rows, write both."""
+    summary = _upsert_summary(user, activity, now)
+    rows = _course_rows(user.pk, activity)
+    progress = rows.pop(activity.activity_key, None) or ActivityProgress(
+        user=user,
+        activity_key=activity.activity_key,
+        course_key=activity.course_key,
+        first_seen_at=now,
+    )
+    progress.user = user
+    progress.last_seen_at = now
+    before = progress.status
+    if score is None:
+        if progress.status not in DONE_STATUSES:
+            progress.status = Status.COMPLETED
+            progress.score_source = source
+    else:
+        progress.attempts += 1
+        progress.score_source = source
+        progress.score = score
+        progress.status = {True: Status.PASSED, False: Status.FAILED}.get(passed, Status.COMPLETED)
+    if progress.status in DONE_STATUSES and progress.completed_at is None:
+        progress.completed_at = now
+    if progress.first_seen_at is None:
+        progress.first_seen_at = now
+    done = sum(1 for row in [progress, *rows.values()] if activity.counts(row))
+    change = _count(summary, activity, done, now=now)
+    _write(progress, summary if change.stored else None)
+    return progress, before, summary, change
 
 
 # The activity row of a completion or score, created or updated (time spent is the visits').
@@ -431,7 +530,7 @@ class _Change:
     completed: bool  # the course is completed by this write
 
 
-def _count(summary: CourseProgress, activity: ActivityRef, completed: int) -> _Change:
+def _count(summary: CourseProgress, activity: ActivityRef, completed: int, *, now=None) -> _Change:
     """Set the locked summary's count by the course's rule; say what changed."""
     total = len(activity.course_activity_keys)
     before = (summary.completed_activities, summary.total_activities, summary.percent_complete)
@@ -439,7 +538,7 @@ def _count(summary: CourseProgress, activity: ActivityRef, completed: int) -> _C
     summary.percent_complete = (100 * completed) // total if total else 0
     newly_completed = bool(total and completed >= total and summary.completed_at is None)
     if newly_completed:
-        summary.completed_at = timezone.now()
+        summary.completed_at = now or timezone.now()
     return _Change(
         stored=newly_completed or before[:2] != (completed, total),
         progressed=summary.percent_complete != before[2],
