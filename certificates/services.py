@@ -15,13 +15,15 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import jobs
+from core.caching import cached_content
 from core.exceptions import SavadError
+from core.sql import insert_unless_conflicting
 from courses.models import CoursePage
 from progress import selectors as progress_selectors
 
@@ -42,13 +44,18 @@ class CertificateError(SavadError):
 
 
 def course_titles(course_key: UUID) -> dict[str, str]:
-    """The course's title in each language it has a page in (live pages win over drafts)."""
-    pages = (
+    """The course's title in each language it has a page in (live pages win over drafts);
+    cached until the next publish."""
+    return dict(cached_content(f"certificate-titles:{course_key}", lambda: _titles(course_key)))
+
+
+def _titles(course_key: UUID) -> dict[str, str]:
+    rows = (
         CoursePage.objects.filter(translation_key=course_key)
-        .select_related("locale")
         .order_by("live", "pk")
+        .values_list("locale__language_code", "title")
     )
-    return {page.locale.language_code: page.title for page in pages}
+    return dict(rows)
 
 
 def valid_certificate(user, course_key: UUID) -> Certificate | None:
@@ -65,10 +72,10 @@ def issue_certificate(user, course_key: UUID, *, completed_at=None) -> Certifica
     without one, the learner has not completed the course and nothing is issued.
     """
     course_key = UUID(str(course_key))
-    existing = valid_certificate(user, course_key)
-    if existing is not None:
-        return existing
-    if completed_at is None:
+    if completed_at is None:  # not from a completion just recorded: look before issuing
+        existing = valid_certificate(user, course_key)
+        if existing is not None:
+            return existing
         completed_at = _recorded_completion(user, course_key)
     titles = course_titles(course_key)
     if not titles:
@@ -86,7 +93,8 @@ def _recorded_completion(user, course_key: UUID):
 def _create(
     user, course_key: UUID, *, titles: dict, completed_at, replaces: Certificate | None = None
 ) -> Certificate:
-    """Insert a new certificate; a parallel issue that got there first wins."""
+    """Insert a new certificate, unless the learner has a valid one (issued earlier or by a
+    parallel request): that one is returned. One INSERT, no savepoint."""
     for _attempt in range(CODE_ATTEMPTS):
         certificate = Certificate(
             code=codes.new_code(),
@@ -98,15 +106,12 @@ def _create(
             completed_at=completed_at,
             replaces=replaces,
         )
-        try:
-            with transaction.atomic():
-                certificate.save(force_insert=True)
-        except IntegrityError:
-            existing = valid_certificate(user, course_key)
-            if existing is not None:
-                return existing
-            continue  # the code was taken: draw another
-        return certificate
+        if insert_unless_conflicting(certificate):
+            return certificate
+        existing = valid_certificate(user, course_key)
+        if existing is not None:
+            return existing
+        # the code was taken: draw another
     raise CertificateError(_("No certificate could be issued. Please try again."), status=503)
 
 

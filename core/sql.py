@@ -14,6 +14,33 @@ def db_values(obj: Model, columns) -> list:
     ]
 
 
+def insert_unless_conflicting(obj: Model) -> bool:
+    """INSERT ``obj`` (its primary key left to the database) unless a row conflicts with one
+    of the table's unique constraints: True and ``obj.pk`` set if it was inserted.
+
+    One statement and no savepoint, where ``save()`` would need a savepoint to survive the
+    IntegrityError inside a caller's transaction.
+    """
+    meta = obj._meta
+    columns = [field.attname for field in meta.concrete_fields if field is not meta.pk]
+    quote = connection.ops.quote_name
+    table, names = quote(meta.db_table), ", ".join(quote(name) for name in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Names come from the model's metadata; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({names}) VALUES ({placeholders}) ON CONFLICT DO NOTHING "  # noqa: S608
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, db_values(obj, columns))
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return True
+
+
 def insert_ignoring_conflicts(objs: list[Model]) -> None:
     """INSERT ``objs`` (of one model, primary keys left to the database) in one statement with
     a VALUES list; rows that conflict with a unique constraint are skipped.

@@ -33,7 +33,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
@@ -91,8 +91,21 @@ def _change_key(course_key) -> str:
 
 def mark_changed(course_key: UUID) -> None:
     """Note that a learning event touched ``course_key``, once the current transaction commits
-    (so a refresh that starts after the mark sees the change)."""
-    transaction.on_commit(partial(_write_mark, str(course_key)), robust=True)
+    (so a refresh that starts after the mark sees the change); once per course and
+    transaction, however many events it has."""
+    mark = partial(_write_mark, str(course_key))
+    pending = connection.run_on_commit if connection.in_atomic_block else ()
+    if any(_same_mark(callback, mark) for _savepoints, callback, _robust in pending):
+        return
+    transaction.on_commit(mark, robust=True)
+
+
+def _same_mark(callback, mark: partial) -> bool:
+    return (
+        isinstance(callback, partial)
+        and callback.func is _write_mark
+        and (callback.args == mark.args)
+    )
 
 
 def _write_mark(course_key: str) -> None:

@@ -46,7 +46,9 @@ def page_names(keys: Iterable[UUID], *, scope: str) -> dict[UUID, PageNames]:
     is described without a query; a key missing from the cached set is looked up directly.
     """
     wanted = set(keys)
-    cached = cached_content(f"xapi-names:{scope}", lambda: _lookup(wanted))
+    # Plain data that statements only copy from: kept in this process too (no unpickling
+    # on every learning event).
+    cached = cached_content(f"xapi-names:{scope}", lambda: _lookup(wanted), local=True)
     missing = wanted - cached.keys()
     return {**cached, **_lookup(missing)} if missing else cached
 

@@ -9,6 +9,7 @@ keys, so neither their order nor their names say which is right.
 
 import uuid
 from decimal import Decimal
+from functools import cache
 from uuid import UUID
 
 from django.conf import settings
@@ -60,12 +61,18 @@ def deterministic_id(*parts) -> UUID:
 
 
 def _verb(name: str) -> dict:
+    return {"id": ADL_VERBS + name, "display": dict(_verb_display(name))}
+
+
+@cache
+def _verb_display(name: str) -> dict[str, str]:
+    """The verb's name in every language (translations do not change while a process runs)."""
     display = {"en-US": name}
     for code, _label in settings.LANGUAGES:
         if code != "en":
             with translation.override(code):
                 display[code] = str(VERB_NAMES[name])
-    return {"id": ADL_VERBS + name, "display": display}
+    return display
 
 
 def _activity(iri: str, page: PageNames | None, default_type: str) -> dict:
