@@ -43,7 +43,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
 from bench.database import create_database  # noqa: E402
+from core import caching  # noqa: E402
 from lms.celery import app as celery_app  # noqa: E402
+from progress import signals as progress_signals  # noqa: E402
 from progress.models import ActivityProgress, CourseProgress  # noqa: E402
 from progress.services import record_completion, record_score  # noqa: E402
 
@@ -60,6 +62,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--writes", type=int, default=3000, help="service writes in all (3000)")
     parser.add_argument("--clients", type=int, default=4, help="parallel clients (4)")
     parser.add_argument("--seconds", type=int, default=10, help="pgbench duration (10)")
+    parser.add_argument(
+        "--core-only",
+        action="store_true",
+        help="the progress write alone: the learning-record receivers (xAPI, statistics, "
+        "certificates) disconnected, to see what they cost",
+    )
     args = parser.parse_args(argv)
     if args.writes < args.clients or args.clients < 1 or args.seconds < 1:
         parser.error("--clients and --seconds must be at least 1, --writes at least --clients")
@@ -80,24 +88,91 @@ def service_writes(writes: int, clients: int) -> dict:
         for n in range(learners_needed)
     )
     plan = [(users[n // ACTIVITIES], refs[n % ACTIVITIES], n) for n in range(writes)]
-    parts = [plan[i::clients] for i in range(clients)]
+    # Each client writes for its own learners, as web workers do: one learner's requests come
+    # from one browser, one after another, so two clients never wait for the same learner.
+    parts = [
+        [write for write in plan if write[2] // ACTIVITIES % clients == i] for i in range(clients)
+    ]
+    before = cpu_seconds()
     if connection.vendor == "postgresql":
+        checkpoint()
+        before = cpu_seconds()
         elapsed = _run_in_processes(parts)
     else:  # SQLite has one writer at a time: the writes go one after another
         elapsed = _run_in_threads([plan])
+    after = cpu_seconds()
     rows = ActivityProgress.objects.count()
     completed = CourseProgress.objects.filter(completed_at__isnull=False).count()
     if rows != writes or completed != writes // ACTIVITIES:
         raise SystemExit(f"lost writes: {rows} rows, {completed} completed courses")
-    return {"writes": writes, "seconds": round(elapsed, 3), "per_s": round(writes / elapsed, 1)}
+    cpu = {
+        name: None
+        if after[name] is None
+        else round(1000 * (after[name] - before[name]) / writes, 3)
+        for name in after
+    }
+    return {
+        "writes": writes,
+        "seconds": round(elapsed, 3),
+        "per_s": round(writes / elapsed, 1),
+        "cpu_ms": cpu,
+    }
+
+
+def cpu_seconds() -> dict:
+    """CPU used so far by the clients (this process and its finished children) and, when the
+    server runs on this machine, by PostgreSQL's processes (None when it does not)."""
+    times = os.times()
+    clients = times.user + times.system + times.children_user + times.children_system
+    return {"clients": clients, "postgres": _postgres_cpu_seconds()}
+
+
+def _postgres_cpu_seconds() -> float | None:
+    if connection.vendor != "postgresql":
+        return None
+    ticks, found = 0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+        if name.startswith("postgres"):
+            found = True
+            # utime, stime, and the same of reaped children (backends that have exited)
+            ticks += sum(int(value) for value in fields.split()[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def disconnect_learning_records() -> None:
+    """``--core-only``: no receiver of the progress signals runs."""
+    for signal in (
+        progress_signals.enrolled,
+        progress_signals.activity_launched,
+        progress_signals.activity_finished,
+        progress_signals.attempt_answered,
+        progress_signals.course_progressed,
+        progress_signals.course_completed,
+    ):
+        with signal.lock:
+            signal.receivers.clear()
+            signal.sender_receivers_cache.clear()
 
 
 def _write(part: list) -> None:
+    """Each call as a web request makes it: inside the request's content-cache memo (the
+    content version read once, cached entries kept for the request)."""
     for user, ref, number in part:
-        if number % 2:
-            record_completion(user=user, activity=ref)
-        else:
-            record_score(user=user, activity=ref, score=0.9, passed=True)
+        token = caching.start_request()
+        try:
+            if number % 2:
+                record_completion(user=user, activity=ref)
+            else:
+                record_score(user=user, activity=ref, score=0.9, passed=True)
+        finally:
+            caching.end_request(token)
 
 
 def _run_in_processes(parts: list[list]) -> float:
@@ -150,6 +225,15 @@ def _run_in_threads(parts: list[list]) -> float:
     return time.perf_counter() - started
 
 
+def checkpoint() -> None:
+    """Start a phase with no dirty pages from the one before (a checkpoint that the earlier
+    phase's writes set off would otherwise land in the middle of the next one)."""
+    connections.close_all()
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    connections.close_all()
+
+
 def pgbench_inserts(clients: int, seconds: int) -> dict:
     """pgbench's single-row INSERT rate on the throwaway database."""
     binary = shutil.which("pgbench")
@@ -165,6 +249,8 @@ def pgbench_inserts(clients: int, seconds: int) -> dict:
     env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(PGBENCH_SCRIPT)
+    checkpoint()
+    before = _postgres_cpu_seconds()
     try:
         command = [binary, "-n", "-f", script.name, "-c", str(clients), "-j", str(clients)]
         command += ["-T", str(seconds), "-d", settings["NAME"]]
@@ -179,7 +265,16 @@ def pgbench_inserts(clients: int, seconds: int) -> dict:
     match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", result.stdout)
     if match is None:
         raise SystemExit(f"pgbench printed no rate: {result.stdout[-2000:]}")
-    return {"per_s": round(float(match.group(1)), 1), "output": result.stdout}
+    after = _postgres_cpu_seconds()
+    done = re.search(r"number of transactions actually processed: ([0-9]+)", result.stdout)
+    cpu = None
+    if before is not None and after is not None and done and int(done.group(1)):
+        cpu = round(1000 * (after - before) / int(done.group(1)), 3)
+    return {
+        "per_s": round(float(match.group(1)), 1),
+        "output": result.stdout,
+        "postgres_cpu_ms": cpu,
+    }
 
 
 def queue_tasks_without_running_them() -> None:
@@ -193,6 +288,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     queue_tasks_without_running_them()
     vendor = connection.vendor
+    if args.core_only:
+        disconnect_learning_records()
     old_name = create_database()
     try:
         service = service_writes(args.writes, args.clients)
@@ -207,14 +304,20 @@ def main(argv=None) -> int:
         "writes_per_s": service["per_s"],
         "pgbench_inserts_per_s": pgbench["per_s"] if pgbench else None,
         "ratio": round(service["per_s"] / pgbench["per_s"], 3) if pgbench else None,
+        "core_only": args.core_only,
+        "cpu_ms_per_write": service["cpu_ms"],
+        "postgres_cpu_ms_per_pgbench_insert": pgbench["postgres_cpu_ms"] if pgbench else None,
     }
     print(
         f"Savad progress writes: {vendor}, {args.clients} clients, {service['writes']} "
         f"service calls (record_score / record_completion, each one committed transaction)"
     )
     print(f"  service API: {service['per_s']} writes/s ({service['seconds']} s)")
+    cpu = service["cpu_ms"]
+    print(f"  CPU per write: clients {cpu['clients']} ms, PostgreSQL {cpu['postgres']} ms")
     if pgbench:
         print(f"  pgbench single-row INSERT, {args.seconds} s: {pgbench['per_s']} inserts/s")
+        print(f"  PostgreSQL CPU per pgbench insert: {pgbench['postgres_cpu_ms']} ms")
         print(f"  ratio: {summary['ratio']}")
     else:
         print("  pgbench: skipped (not PostgreSQL)")
