@@ -2,11 +2,14 @@
 
 ``enqueue_on_commit(task, *args, **kwargs)`` is how code reached from a request queues a task.
 
-With a broker, the job is written as a ``PendingJob`` row in the caller's transaction. Once that
-commits, the row is claimed, published with short timeouts (a fresh connection, one try,
-``JOBS_PUBLISH_TIMEOUT`` seconds to connect and for each reply) and deleted. If the broker
-refuses, fails or does not answer in time, the row stays, the failure is logged and the
-request goes on. This
+With a broker, the job is written as a ``PendingJob`` row in the caller's transaction, already
+claimed by its writer (leased, so a flush leaves it alone). Once that commits, the row is
+published with short timeouts (one try, ``JOBS_PUBLISH_TIMEOUT`` seconds to connect and for
+each reply) and deleted. Each process (and thread) keeps its broker connection between
+publishes: opening one costs more than the publish (about 8 ms of CPU with Redis, against
+under 1 ms on an open connection). A kept connection that turns out closed (a broker restart)
+is replaced once at once; a timeout is not retried. If the broker refuses, fails or does not
+answer in time, the row stays, the failure is logged and the request goes on. This
 process then publishes nothing for ``JOBS_BROKER_PAUSE`` seconds (a circuit breaker): jobs
 queued meanwhile wait in the table, so no page pays the broker's timeout twice in a row.
 
@@ -29,6 +32,7 @@ transaction commits, exactly as ``transaction.on_commit(lambda: task.delay(...))
 
 import json
 import logging
+import os
 import threading
 import time
 from contextvars import ContextVar
@@ -41,6 +45,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import PendingJob
+from .sql import delete_rows
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,9 @@ _failed_since_flush = False  # a publish failed here since the last flush was as
 
 # Jobs of the current request that could not be handed to the broker (see ``held_back``).
 _held_back: ContextVar[list | None] = ContextVar("savad_jobs_held_back", default=None)
+
+# This thread's broker connection, kept between publishes (see ``_kept_connection``).
+_kept = threading.local()
 
 
 def pause_seconds() -> float:
@@ -99,7 +107,13 @@ def enqueue_on_commit(task, *args, robust: bool = False, **kwargs) -> None:
     if eager():
         transaction.on_commit(RunAtCommit(task, args, kwargs), robust=robust)
         return
-    job = PendingJob.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    # Leased to this writer from the start (no claim after the commit); due at once when this
+    # process is not publishing, so a flush takes it.
+    now = timezone.now()
+    due = now if broker_paused() else now + LEASE
+    job = PendingJob.objects.create(
+        task=task.name, args=list(args), kwargs=kwargs, next_attempt_at=due
+    )
     transaction.on_commit(partial(_publish_new, job), robust=True)
 
 
@@ -142,24 +156,23 @@ def _note_held_back(task: str) -> None:
 
 
 def _publish_new(job: PendingJob) -> None:
-    """After commit: publish the job just written, unless the broker is known to be failing."""
+    """After commit: publish the job just written (and leased to this process), unless the
+    broker is known to be failing; then the row is made due for a flush."""
     if broker_paused():
-        if PendingJob.objects.filter(pk=job.pk).exists():  # not published by a flush meanwhile
+        waiting = PendingJob.objects.filter(pk=job.pk)
+        if job.next_attempt_at > timezone.now():  # leased to this process: due for a flush now
+            held = waiting.update(next_attempt_at=timezone.now())
+        else:  # written due: a flush may have published it meanwhile
+            held = waiting.exists()
+        if held:
             _note_held_back(job.task)
-        return
-    # Claim the row: a flush running now may have taken (or published and deleted) it already.
-    now = timezone.now()
-    claimed = PendingJob.objects.filter(pk=job.pk, next_attempt_at__lte=now).update(
-        next_attempt_at=now + LEASE
-    )
-    if not claimed:
         return
     error = _send(job)
     if error:
         _note_held_back(job.task)
         _mark_failed([job.pk], error)
         return
-    PendingJob.objects.filter(pk=job.pk).delete()
+    delete_rows(PendingJob, [job.pk])
     _after_success()
 
 
@@ -169,7 +182,7 @@ def publish_timeout() -> float:
 
 
 def _connection(app):
-    """A fresh broker connection that tries once, within ``publish_timeout()``, never longer."""
+    """A new broker connection that tries once, within ``publish_timeout()``, never longer."""
     timeout = publish_timeout()
     return app.connection_for_write(
         connect_timeout=timeout,
@@ -181,20 +194,63 @@ def _connection(app):
     )
 
 
+def _kept_connection(app) -> tuple:
+    """This thread's broker connection and whether it was used before (a new one after a fork,
+    or when the broker's URL changed)."""
+    key = (os.getpid(), app.conf.broker_url)
+    if getattr(_kept, "key", None) == key:
+        return _kept.connection, True
+    kept = getattr(_kept, "key", None)
+    if kept and kept[0] == key[0]:
+        _drop_kept_connection()  # this process's, to another URL: close it
+    _kept.connection, _kept.key = _connection(app), key  # a parent's is only forgotten
+    return _kept.connection, False
+
+
+def _drop_kept_connection() -> None:
+    connection_, _kept.connection, _kept.key = getattr(_kept, "connection", None), None, None
+    if connection_ is not None:
+        try:
+            connection_.release()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is gone
+            log.debug("Closing the broker connection failed", exc_info=True)
+
+
+def _timed_out(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) is a timeout: the broker is hung, not restarted."""
+    while error is not None:
+        if isinstance(error, TimeoutError) or type(error).__name__ == "TimeoutError":
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _publish(name: str, args=None, kwargs=None) -> None:
+    """Send one task message on this thread's broker connection, one try (raises on failure).
+
+    A kept connection that fails other than by a timeout had gone stale (the broker restarted,
+    an idle connection was cut): it is replaced and the message sent once more.
+    """
+    app = current_app
+    while True:
+        conn, reused = _kept_connection(app)
+        try:
+            app.send_task(
+                name, args=args, kwargs=kwargs, connection=conn, retry=False, ignore_result=True
+            )
+            return
+        except Exception as exc:
+            _drop_kept_connection()
+            if reused and not _timed_out(exc):
+                continue
+            raise
+
+
 def _send(job: PendingJob) -> str:
     """Hand the job to the broker; the error as text, or "" when the broker took it."""
     global _paused_until, _failed_since_flush
-    app = current_app
     try:
-        with _connection(app) as conn:
-            app.send_task(
-                job.task,
-                args=job.args,
-                kwargs=job.kwargs,
-                connection=conn,
-                retry=False,
-                ignore_result=True,
-            )
+        _publish(job.task, job.args, job.kwargs)
     except Exception as exc:  # noqa: BLE001 - whatever the broker did, the job is kept
         error = f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
         with _lock:
@@ -217,8 +273,7 @@ def _after_success() -> None:
         kick, _failed_since_flush = _failed_since_flush, False
     if kick:
         try:
-            with _connection(current_app) as conn:
-                current_app.send_task(FLUSH_TASK, connection=conn, retry=False, ignore_result=True)
+            _publish(FLUSH_TASK)
         except Exception:  # noqa: BLE001 - beat asks for a flush every minute anyway
             log.warning("Could not ask for a flush of pending jobs", exc_info=True)
 
@@ -268,7 +323,7 @@ def flush(*, budget: float = 50.0) -> dict:
                 rest = [row.pk for g in list(groups.values())[index:] for row in g]
                 _mark_failed(rest, error)
                 return {"published": published, "coalesced": coalesced, "error": error}
-            PendingJob.objects.filter(pk__in=[row.pk for row in group]).delete()
+            delete_rows(PendingJob, [row.pk for row in group])
             published += 1
             coalesced += len(group) - 1
     if published:

@@ -7,6 +7,7 @@ then at Redis; a published message is taken from Redis and run as a worker would
 """
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from kombu import Connection
 from wagtail.users.models import UserProfile
 
@@ -24,7 +26,7 @@ from content.models import H5PPackage
 from core import jobs
 from core.models import PendingJob
 from courses.services import course_ensure_editors_group, ensure_roles
-from tests.brokers import CLOSED
+from tests.brokers import CLOSED, SwitchableProxy
 from tests.builders import build_course
 from tests.factories import UserFactory
 
@@ -58,6 +60,7 @@ def broker(settings):
     finally:
         conf.task_always_eager, conf.broker_url = saved
         jobs._paused_until, jobs._failed_since_flush = 0.0, False
+        jobs._drop_kept_connection()
         client.flushdb()
         client.close()
 
@@ -217,11 +220,59 @@ def test_a_claimed_job_is_not_published_by_a_second_flush(broker):
 
     with transaction.atomic():
         jobs.enqueue_on_commit(reevaluate_completion, 3)
+    # Its writer did not publish it (the on-commit publish never ran here) and its lease is over.
+    PendingJob.objects.update(next_attempt_at=timezone.now())
     broker(REDIS)
     claimed = jobs.claim_batch()  # another flush holds it (published, not yet deleted)
     assert [job.args for job in claimed] == [[3]]
     assert jobs.flush()["published"] == 0
     assert queued_messages() == []
+
+
+def test_a_job_is_leased_to_its_writer_and_flushed_only_after_the_lease(broker):
+    from courses.tasks import reevaluate_completion
+
+    broker(REDIS)
+    with transaction.atomic():
+        jobs.enqueue_on_commit(reevaluate_completion, 4)
+    # The writer publishes it right after its commit (not run here): a flush meanwhile must
+    # not publish it a second time.
+    assert jobs.flush()["published"] == 0
+    job = PendingJob.objects.get()
+    assert job.next_attempt_at > timezone.now() + jobs.LEASE - timedelta(seconds=30)
+    # A writer that died before publishing: the flush after the lease publishes it once.
+    PendingJob.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert jobs.flush() == {"published": 1, "coalesced": 0, "error": ""}
+    assert queued_messages() == [("courses.tasks.reevaluate_completion", [4], {})]
+    assert not PendingJob.objects.exists()
+
+
+def test_publishes_share_a_kept_connection_and_one_the_broker_closed_is_replaced(
+    broker, django_capture_on_commit_callbacks
+):
+    from courses.tasks import reevaluate_completion
+
+    proxy = SwitchableProxy(hung=False)  # a pipe to Redis that counts the connections
+    try:
+        broker(proxy.url(11))
+        opened = []
+        for course in (1, 2, 3):
+            with django_capture_on_commit_callbacks(execute=True):
+                jobs.enqueue_on_commit(reevaluate_completion, course)
+            opened.append(proxy.accepted)
+        assert opened[0] >= 1
+        assert opened == [opened[0]] * 3, "the later publishes open no connection"
+        proxy.forward()  # the open connections are cut, as when the broker restarts
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.enqueue_on_commit(reevaluate_completion, 4)
+        assert opened[0] < proxy.accepted <= 2 * opened[0]
+        assert not jobs.broker_paused(), "a replaced connection is not a failed publish"
+        assert not PendingJob.objects.exists()
+        messages = queued_messages()
+        assert sorted(args for _name, args, _kwargs in messages) == [[1], [2], [3], [4]]
+    finally:
+        jobs._drop_kept_connection()
+        proxy.close()
 
 
 def test_eager_mode_runs_the_task_at_commit_as_before(django_capture_on_commit_callbacks):
