@@ -51,6 +51,7 @@ from progress.services import record_completion, record_score  # noqa: E402
 
 ACTIVITIES = 10
 PGBENCH_TABLE = "bench_single_row_inserts"
+BENCH_QUEUE = "savad-bench-progress"  # where PDF jobs are published; nothing consumes it
 PGBENCH_SCRIPT = """\\set learner random(1, 100000000)
 INSERT INTO bench_single_row_inserts (user_id, activity_key, status, score, written_at)
 VALUES (:learner, gen_random_uuid(), 'passed', 0.9, now());
@@ -67,6 +68,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="store_true",
         help="the progress write alone: the learning-record receivers (xAPI, statistics, "
         "certificates) disconnected, to see what they cost",
+    )
+    parser.add_argument(
+        "--broker",
+        default="memory://",
+        help="where the certificates' PDF jobs are published (memory://); a Redis URL "
+        "(redis://127.0.0.1:6379/6) pays for the publish as production does. The run "
+        f"publishes to a queue of its own ({BENCH_QUEUE}) and empties it at the end",
     )
     args = parser.parse_args(argv)
     if args.writes < args.clients or args.clients < 1 or args.seconds < 1:
@@ -277,16 +285,24 @@ def pgbench_inserts(clients: int, seconds: int) -> dict:
     }
 
 
-def queue_tasks_without_running_them() -> None:
+def queue_tasks_without_running_them(broker: str) -> None:
     """As in production, rendering a certificate PDF is a worker's job, not the writer's:
-    tasks go to an in-memory queue (nothing consumes it) instead of running inline."""
+    tasks are published to ``broker`` (in memory by default), to a queue of the bench's own
+    that nothing consumes, instead of running inline."""
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = "memory://"
+    celery_app.conf.broker_url = broker
+    celery_app.conf.task_default_queue = BENCH_QUEUE
+
+
+def purge_bench_queue() -> None:
+    """Drop what the run published (the bench's own queue only)."""
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(BENCH_QUEUE)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    queue_tasks_without_running_them()
+    queue_tasks_without_running_them(args.broker)
     vendor = connection.vendor
     if args.core_only:
         disconnect_learning_records()
@@ -297,6 +313,7 @@ def main(argv=None) -> int:
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        purge_bench_queue()
     summary = {
         "database": vendor,
         "clients": args.clients if vendor == "postgresql" else 1,
@@ -305,6 +322,7 @@ def main(argv=None) -> int:
         "pgbench_inserts_per_s": pgbench["per_s"] if pgbench else None,
         "ratio": round(service["per_s"] / pgbench["per_s"], 3) if pgbench else None,
         "core_only": args.core_only,
+        "broker": args.broker.split("://", 1)[0],
         "cpu_ms_per_write": service["cpu_ms"],
         "postgres_cpu_ms_per_pgbench_insert": pgbench["postgres_cpu_ms"] if pgbench else None,
     }

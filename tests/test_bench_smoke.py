@@ -13,11 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"catalogue", "course", "lesson"}
 WARM_BUDGET = 10
+PROGRESS_BROKER = "redis://127.0.0.1:6379/6"  # the progress bench's own Redis database
 
 # django_db: the test database must exist, the benchmarks copy it (``migrated_template``).
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -121,7 +123,10 @@ def test_progress_benchmark_loses_no_write_and_compares_with_pgbench_on_postgres
     # As for pages.py: DATABASE_URL is kept, the bench makes its own throwaway database.
     env = bench_env
     result = subprocess.run(
-        [sys.executable, "bench/progress.py", "--writes", "40", "--clients", "2", "--seconds", "1"],
+        [
+            *[sys.executable, "bench/progress.py", "--writes", "40", "--clients", "2"],
+            *["--seconds", "1", "--broker", PROGRESS_BROKER],
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -133,6 +138,14 @@ def test_progress_benchmark_loses_no_write_and_compares_with_pgbench_on_postgres
 
     assert summary["writes"] == 40
     assert summary["writes_per_s"] > 0
+    assert summary["broker"] == "redis"
+    # Four learners completed the course: their PDF jobs went to the bench's queue, emptied.
+    client = redis.Redis.from_url(PROGRESS_BROKER, socket_connect_timeout=3)
+    try:
+        assert client.llen("savad-bench-progress") == 0
+        assert client.exists("_kombu.binding.savad-bench-progress")
+    finally:
+        client.close()
     if summary["database"] == "postgresql":
         assert summary["pgbench_inserts_per_s"] > 0
         assert summary["ratio"] == round(
