@@ -41,27 +41,6 @@ def insert_unless_conflicting(obj: Model) -> bool:
     return True
 
 
-def insert_ignoring_conflicts(objs: list[Model]) -> None:
-    """INSERT ``objs`` (of one model, primary keys left to the database) in one statement with
-    a VALUES list; rows that conflict with a unique constraint are skipped.
-
-    What ``bulk_create(objs, ignore_conflicts=True)`` does, without the query compiler and
-    without PostgreSQL's UNNEST arrays (their text escaping in Python outweighed the insert).
-    """
-    if not objs:
-        return
-    meta = objs[0]._meta
-    columns = [field.attname for field in meta.concrete_fields if field is not meta.pk]
-    quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # Names come from the model's metadata; every value is a parameter.
-    table, names = quote(meta.db_table), ", ".join(quote(name) for name in columns)
-    values = ", ".join([row] * len(objs))
-    sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT DO NOTHING"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for obj in objs for value in db_values(obj, columns)])
-
-
 def delete_rows(model: type[Model], pks: list) -> int:
     """DELETE the rows of ``model`` with these primary keys in one statement (no transaction
     of its own: in autocommit it commits alone). For models nothing references and no

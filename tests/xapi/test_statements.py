@@ -241,6 +241,34 @@ def test_a_launch_sent_twice_by_racing_requests_is_stored_once(built, user):
     assert OutboxStatement.objects.filter(verb="launched").count() == 2
 
 
+def test_a_progress_writes_statements_are_stored_in_one_insert_as_the_orm_stores_them(
+    user, django_assert_num_queries
+):
+    # One statement outside a progress write, stored by the ORM; two in a progress write's
+    # batch, one of them with an id stored already (a launch recorded twice).
+    kept, new = uuid.uuid4(), uuid.uuid4()
+    text = "گواهی «ی» \\ 'quote' \u200c"
+
+    def statement(key, verb):
+        return {"id": str(key), "verb": {"id": f"{identity.iri_base()}/{verb}"}, "text": text}
+
+    services.record(statement(kept, "launched"), user=user)
+    with django_assert_num_queries(1), signals.batch():
+        services.record(statement(kept, "launched"), user=user, ignore_conflicts=True)
+        services.record(statement(new, "passed"), user=user)
+
+    rows = {row.statement_id: row for row in OutboxStatement.objects.all()}
+    assert set(rows) == {kept, new}
+    orm, batched = rows[kept], rows[new]
+    assert batched.statement == statement(new, "passed") and batched.statement["text"] == text
+    assert (batched.user_id, batched.verb) == (user.pk, "passed")
+    for column in ("sent_at", "attempts", "last_error"):
+        assert getattr(batched, column) == getattr(orm, column), column
+    assert batched.created_at == batched.next_attempt_at
+    assert abs(batched.created_at - orm.created_at).total_seconds() < 60
+    assert OutboxStatement.objects.filter(sent_at__isnull=True).count() == 2  # both are due
+
+
 def test_a_lesson_visit_writes_at_most_one_insert_for_its_launch(client, built, user):
     enrol(user=user, course=built.course)
     client.force_login(user)
