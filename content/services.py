@@ -29,7 +29,9 @@ import time
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.apps import apps
@@ -531,20 +533,59 @@ def _library_prefix(library: H5PLibrary | LibraryRef) -> str:
     return getattr(library, "code_dir", "") or f"{LIBRARIES_DIR}/{library.folder}"
 
 
+# Object storage: the code folders placed by the current ``_placing()`` block.
+_placed: ContextVar[list[str] | None] = ContextVar("savad_h5p_placed", default=None)
+
+
+@contextmanager
+def _placing() -> Iterator[None]:
+    """A transaction in which library code may be placed (``_place_library``): code placed
+    in it is deleted at once if it rolls back (the library's row never pointed to it)."""
+    placed: list[str] = []
+    token = _placed.set(placed)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for prefix in placed:
+            storage.delete_tree(prefix)
+        raise
+    finally:
+        _placed.reset(token)
+
+
 def _place_library(row: H5PLibrary, local: Path) -> None:
     """Store the code unpacked at ``local`` as ``row``'s, so that players see the old code or
     the new, never a mix: on local storage the folders are swapped in one step; elsewhere the
     files go to a new folder, ``row`` points to it (in the caller's transaction) and the old
-    folder is deleted after the commit."""
+    folder is deleted after the commit.
+
+    The caller holds ``row``'s lock (in ``_placing()``): no other import or upgrade places this
+    library meanwhile, so any other folder of its code is a leftover (of a process that died
+    between upload and commit) and goes first.
+    """
     if storage.is_local():
         storage.put_tree(local, f"{LIBRARIES_DIR}/{row.folder}", replace=True)
         return
     old = _library_prefix(row)
+    _sweep_code_folders(row)
     new = f"{LIBRARY_CODE_DIR}/{row.folder}/{uuid.uuid4().hex}"
+    placed = _placed.get()
+    if placed is not None:
+        placed.append(new)
     storage.put_tree(local, new)
     row.code_dir = new
     row.save(update_fields=["code_dir"])
     transaction.on_commit(lambda: storage.delete_tree(old))
+
+
+def _sweep_code_folders(row: H5PLibrary) -> None:
+    """Delete the folders of ``row``'s code versions that its row does not point to."""
+    parent = f"{LIBRARY_CODE_DIR}/{row.folder}"
+    for name in storage.subfolders(parent):
+        if f"{parent}/{name}" != row.code_dir:
+            logger.info("H5P library %s: deleting the unused code folder %s", row, name)
+            storage.delete_tree(f"{parent}/{name}")
 
 
 def _version(machine_name: str, major: int, minor: int, patch: int) -> str:
@@ -590,7 +631,7 @@ def _settle_library(ref: LibraryRef, local: Path, *, user, package: H5PPackage) 
     title = title[:255] if isinstance(title, str) else ""
     for _attempt in range(3):
         try:
-            with transaction.atomic():
+            with _placing():
                 row = H5PLibrary.objects.select_for_update().filter(**lookup).first()
                 if row is None:
                     # Claim the version first: a parallel import of the same library waits on
@@ -735,7 +776,7 @@ def library_upgrade_approve(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUp
     """Apply a pending upgrade: the staged files replace the shared library's folder."""
     if not _is_administrator(user):
         raise SavadError(_("Only administrators may upgrade a shared library."), status=403)
-    with transaction.atomic():
+    with _placing():
         upgrade = H5PLibraryUpgrade.objects.select_for_update().get(pk=upgrade.pk)
         row = H5PLibrary.objects.select_for_update().get(pk=upgrade.library_id)
         if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
@@ -779,7 +820,7 @@ def library_upgrade_reject(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUpg
     """Refuse a pending upgrade; its staged files are deleted."""
     if not _is_administrator(user):
         raise SavadError(_("Only administrators may upgrade a shared library."), status=403)
-    with transaction.atomic():
+    with _placing():
         upgrade = H5PLibraryUpgrade.objects.select_for_update().get(pk=upgrade.pk)
         if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
             raise SavadError(_("This upgrade was already decided."), status=409)

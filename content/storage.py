@@ -195,6 +195,16 @@ def exists(prefix: str, storage: Storage | None = None) -> bool:
     return bool(_stored_files(prefix, storage))
 
 
+def subfolders(prefix: str, storage: Storage | None = None) -> list[str]:
+    """Names of the folders directly under ``prefix`` (none if it is not a folder)."""
+    storage = _storage(storage)
+    try:
+        folders, _files = storage.listdir(prefix)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return []
+    return sorted(folders)
+
+
 def put_tree(
     local_dir: Path, prefix: str, *, replace: bool = False, storage: Storage | None = None
 ) -> bool:

@@ -6,6 +6,7 @@ pages name the set of library versions in their library path, so a browser that 
 of the old code (for a week) never mixes it with the new.
 """
 
+import io
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,50 @@ def test_an_upgrade_that_fails_half_way_leaves_the_old_code_in_place(
     # Nothing of the new code, the new package or its work folder is left behind.
     stored_after = set(storage._stored_files("h5p", default_storage))
     assert {name for name in stored_after - stored_before if "uploads/" not in name} == set()
+
+
+def code_folders() -> list[str]:
+    return storage.subfolders(f"h5p/library-code/{LIBRARY_FOLDER}")
+
+
+def test_code_placed_by_an_upgrade_that_rolls_back_is_deleted_at_once(
+    tmp_path, admin, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        imported(hello(tmp_path, "a.h5p", patch=3, js=b"old()"), admin)
+    before = H5PLibrary.objects.get()
+    assert code_folders() == [before.code_dir.rsplit("/", 1)[-1]]
+
+    def refuse(**kwargs):  # the upgrade's record fails after the new code was uploaded
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services.H5PLibraryUpgrade.objects, "create", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = imported(hello(tmp_path, "b.h5p", patch=4, js=b"new()"), admin)
+    assert failed.status == H5PPackage.Status.FAILED
+    row = H5PLibrary.objects.get()
+    assert (row.patch_version, row.code_dir) == (3, before.code_dir)
+    assert code_folders() == [before.code_dir.rsplit("/", 1)[-1]]
+    assert served(client, f"{LIBRARY_FOLDER}/{HELLO_JS}") == b"old()"
+
+
+def test_code_folders_left_by_a_process_that_died_go_at_the_next_upgrade(
+    tmp_path, admin, object_storage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        imported(hello(tmp_path, "a.h5p", patch=3, js=b"old()"), admin)
+    # Uploaded by an upgrade whose process was killed before its commit: no row points here.
+    leftover = f"h5p/library-code/{LIBRARY_FOLDER}/0123456789abcdef"
+    object_storage.save(f"{leftover}/{HELLO_JS}", File(io.BytesIO(b"half()"), name=HELLO_JS))
+    assert len(code_folders()) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upgraded = imported(hello(tmp_path, "b.h5p", patch=4, js=b"new()"), admin)
+    assert upgraded.notices[0]["code"] == "library_upgraded"
+    row = H5PLibrary.objects.get()
+    assert code_folders() == [row.code_dir.rsplit("/", 1)[-1]]
+    assert not storage.exists(leftover)
+    assert object_storage.open(f"{row.code_dir}/{HELLO_JS}").read() == b"new()"
 
 
 def test_on_local_storage_the_library_folder_is_swapped_in_place(settings, tmp_path, admin):
