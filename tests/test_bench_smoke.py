@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -253,8 +252,7 @@ def test_load_benchmark_serves_learners_on_two_servers_and_stores_each_write_onc
     reason="bench/load.py runs two servers on one PostgreSQL database",
 )
 def test_load_benchmark_on_wagtail_lms_stores_each_completion_once(bench_env):
-    # Its own project and database (bench/wagtail_lms_site/), migrated from scratch: seconds.
-    started = time.monotonic()
+    # Its own project and database (bench/wagtail_lms_site/), migrated from scratch.
     result = subprocess.run(
         [sys.executable, "bench/load.py", "--target", "wagtail-lms", "--users", "3"]
         + ["--seconds", "5", "--think", "0.2", "--workers", "1", "--threads", "2"],
@@ -264,7 +262,6 @@ def test_load_benchmark_on_wagtail_lms_stores_each_completion_once(bench_env):
         text=True,
         timeout=300,
     )
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]  # a failed request or write exits 1
     summary = json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -281,4 +278,3 @@ def test_load_benchmark_on_wagtail_lms_stores_each_completion_once(bench_env):
     assert writes["statements"] == writes["completions"]
     assert writes["completions_lost"] == writes["completions_extra"] == 0
     assert writes["completions_duplicated"] == 0 and summary["writes_ok"] is True
-    assert elapsed < 30, elapsed
