@@ -21,6 +21,7 @@ learner went on to). :func:`accept` checks a batch of reports and hands each to
 import secrets
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -47,7 +48,7 @@ class Visit:
     page_id: int
     activity_key: UUID
     course_key: UUID
-    served_at: int
+    served_at: float  # epoch seconds (whole seconds in tokens issued before microseconds)
     view: str
     seconds: int = 0
     seen: bool = False  # "the page is open now" (the resume point), else "time on a page"
@@ -63,7 +64,9 @@ def throttle_key(user_id: int, activity_key: UUID, kind: str) -> str:
 
 def issue_token(*, user, page, activity_key: UUID, course_key: UUID) -> str:
     """The signed token of one page view (no query)."""
-    payload = [user.pk, page.pk, activity_key.hex, course_key.hex, int(time.time())]
+    # The time the page was served, to the microsecond: a late report of a page left
+    # earlier must not move the resume point back from a page opened after it.
+    payload = [user.pk, page.pk, activity_key.hex, course_key.hex, time.time()]
     return signing.dumps([*payload, secrets.token_hex(8)], salt=SALT, compress=True)
 
 
@@ -88,7 +91,7 @@ def parse(*, user, tokens: list[str], seconds: list[str], kinds: list[str]) -> l
             raise VisitError(_("The report of your reading time could not be verified."))
         if not (text.isascii() and text.isdigit() and len(text) <= MAX_SECONDS_DIGITS):
             raise VisitError(_("Reading time must be a whole number of seconds."))
-        elapsed = max(0, int(time.time()) - visit.served_at)
+        elapsed = max(0, int(time.time() - visit.served_at))
         seconds_open = min(int(text), elapsed + SLACK)
         visits.append(replace(visit, seconds=seconds_open, seen=kind == "seen"))
     return visits
@@ -117,6 +120,7 @@ def accept(*, user, visits: list[Visit], activity_for=None) -> int:
             course_key=visit.course_key,
             seconds=extra,
             resume=visit.seen,
+            opened_at=datetime.fromtimestamp(visit.served_at, tz=UTC),
             activity=(lambda visit=visit: activity_for(visit)) if activity_for else None,
         )
         accepted += 1

@@ -33,7 +33,7 @@ from functools import cached_property
 from uuid import UUID
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -132,12 +132,15 @@ def record_seen(
     course_key: UUID,
     seconds: int = 0,
     resume: bool = True,
+    opened_at=None,
     activity=None,
 ) -> None:
     """What a page's beacon reports: the learner had ``activity_key`` open for ``seconds``
     more seconds (capped), until now; with ``resume`` (the page is open now) it becomes the
     course's resume point. A page left reports its time without ``resume``: the next page
-    the learner opened is where they continue.
+    the learner opened is where they continue. ``opened_at`` (when the page was served):
+    a report that arrives late, after the learner opened another activity of the course,
+    leaves the resume point where it is.
 
     One or two UPDATEs. ``activity`` (an ``ActivityRef``, or a callable returning one) is
     needed only when a progress row is missing (for example deleted since the page view): the
@@ -156,8 +159,14 @@ def record_seen(
         touch["time_spent"] = F("time_spent") + seconds
     found = ActivityProgress.objects.filter(user=user, activity_key=activity_key).update(**touch)
     if found and resume:
-        found = CourseProgress.objects.filter(user=user, course_key=course_key).update(
-            last_activity_key=activity_key, last_activity_at=now
+        summaries = CourseProgress.objects.filter(user=user, course_key=course_key)
+        current = summaries
+        if opened_at is not None:  # not over a visit of another page opened after this one
+            current = summaries.filter(
+                Q(last_activity_at__isnull=True) | Q(last_activity_at__lte=opened_at)
+            )
+        found = current.update(last_activity_key=activity_key, last_activity_at=now) or (
+            opened_at is not None and summaries.exists()
         )
         seconds = 0  # already added to the activity row
     ref = activity() if not found and callable(activity) else activity

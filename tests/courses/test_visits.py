@@ -134,6 +134,19 @@ def test_the_time_of_a_page_left_does_not_move_the_resume_point(
     assert summary(learner, course).last_activity_key == second.translation_key
 
 
+def test_a_late_seen_report_of_a_page_left_earlier_does_not_move_the_resume_point(
+    client, learner, course
+):
+    """A page's "open now" report can arrive after the learner has gone on (a slow network,
+    a busy server): the page opened since stays the resume point."""
+    first, second = course.lessons[0], course.lessons[1]
+    token = visit(client, first)
+    visit(client, second)
+    assert client.post(BEACON, seen(token)).status_code == 204
+    assert summary(learner, course).last_activity_key == second.translation_key
+    assert row(learner, first).last_seen_at is not None
+
+
 def test_a_view_is_counted_once_however_often_it_is_reported(client, learner, course, monkeypatch):
     lesson = course.lessons[0]
     token = visit(client, lesson)
