@@ -39,6 +39,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# Durable commits, as in production and as pgbench's: the test settings turn PostgreSQL's
+# synchronous_commit off for the suite. No connection is open yet, so this takes effect.
+settings.DATABASES["default"].get("OPTIONS", {}).pop("options", None)
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
@@ -233,6 +239,15 @@ def _run_in_threads(parts: list[list]) -> float:
     return time.perf_counter() - started
 
 
+def synchronous_commit() -> str | None:
+    """PostgreSQL's ``synchronous_commit`` for the service's connections (None on SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
 def checkpoint() -> None:
     """Start a phase with no dirty pages from the one before (a checkpoint that the earlier
     phase's writes set off would otherwise land in the middle of the next one)."""
@@ -308,6 +323,7 @@ def main(argv=None) -> int:
         disconnect_learning_records()
     old_name = create_database()
     try:
+        durability = synchronous_commit()
         service = service_writes(args.writes, args.clients)
         pgbench = pgbench_inserts(args.clients, args.seconds) if vendor == "postgresql" else None
     finally:
@@ -323,6 +339,7 @@ def main(argv=None) -> int:
         "ratio": round(service["per_s"] / pgbench["per_s"], 3) if pgbench else None,
         "core_only": args.core_only,
         "broker": args.broker.split("://", 1)[0],
+        "synchronous_commit": durability,
         "cpu_ms_per_write": service["cpu_ms"],
         "postgres_cpu_ms_per_pgbench_insert": pgbench["postgres_cpu_ms"] if pgbench else None,
     }

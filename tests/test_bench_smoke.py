@@ -146,6 +146,7 @@ def test_progress_benchmark_loses_no_write_and_compares_with_pgbench_on_postgres
     finally:
         client.close()
     if summary["database"] == "postgresql":
+        assert summary["synchronous_commit"] == "on"  # durable, as pgbench's inserts
         assert summary["pgbench_inserts_per_s"] > 0
         assert summary["ratio"] == round(
             summary["writes_per_s"] / summary["pgbench_inserts_per_s"], 3
