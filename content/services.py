@@ -820,7 +820,7 @@ def library_upgrade_reject(*, upgrade: H5PLibraryUpgrade, user) -> H5PLibraryUpg
     """Refuse a pending upgrade; its staged files are deleted."""
     if not _is_administrator(user):
         raise SavadError(_("Only administrators may upgrade a shared library."), status=403)
-    with _placing():
+    with transaction.atomic():
         upgrade = H5PLibraryUpgrade.objects.select_for_update().get(pk=upgrade.pk)
         if upgrade.status != H5PLibraryUpgrade.Status.PENDING:
             raise SavadError(_("This upgrade was already decided."), status=409)
