@@ -33,11 +33,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from core import jobs
+from core.commits import on_commit_once
 
 from .models import Rollup
 
@@ -93,19 +94,7 @@ def mark_changed(course_key: UUID) -> None:
     """Note that a learning event touched ``course_key``, once the current transaction commits
     (so a refresh that starts after the mark sees the change); once per course and
     transaction, however many events it has."""
-    mark = partial(_write_mark, str(course_key))
-    pending = connection.run_on_commit if connection.in_atomic_block else ()
-    if any(_same_mark(callback, mark) for _savepoints, callback, _robust in pending):
-        return
-    transaction.on_commit(mark, robust=True)
-
-
-def _same_mark(callback, mark: partial) -> bool:
-    return (
-        isinstance(callback, partial)
-        and callback.func is _write_mark
-        and (callback.args == mark.args)
-    )
+    on_commit_once(partial(_write_mark, str(course_key)), robust=True)
 
 
 def _write_mark(course_key: str) -> None:

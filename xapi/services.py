@@ -4,10 +4,11 @@ import logging
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from core import jobs
+from core.commits import on_commit_once
 from progress import signals as progress_signals
 
 from .models import OutboxStatement
@@ -104,12 +105,8 @@ def _verb_name(statement: dict) -> str:
 
 def schedule_delivery() -> None:
     """Queue one delivery task when the current transaction commits (one per transaction)."""
-    if not lrs_configured():
-        return
-    pending = connection.run_on_commit if connection.in_atomic_block else ()
-    if any(callback is _enqueue for _savepoints, callback, _robust in pending):
-        return
-    transaction.on_commit(_enqueue, robust=True)
+    if lrs_configured():
+        on_commit_once(_enqueue, robust=True)
 
 
 def _enqueue() -> None:
