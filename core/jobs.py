@@ -197,10 +197,9 @@ def _connection(app):
 def _kept_connection(app) -> tuple:
     """This thread's broker connection and whether it was used before (a new one after a fork,
     or when the broker's URL changed)."""
-    key = (os.getpid(), app.conf.broker_url)
-    if getattr(_kept, "key", None) == key:
+    key, kept = (os.getpid(), app.conf.broker_url), getattr(_kept, "key", None)
+    if kept == key:
         return _kept.connection, True
-    kept = getattr(_kept, "key", None)
     if kept and kept[0] == key[0]:
         _drop_kept_connection()  # this process's, to another URL: close it
     _kept.connection, _kept.key = _connection(app), key  # a parent's is only forgotten
